@@ -1,0 +1,36 @@
+//===- DLInterfaces.td - op interfaces of the `dl` dialect -*- tablegen -*-===//
+
+#ifndef DL_INTERFACES_TD
+#define DL_INTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def DL_ElementwiseOpInterface : OpInterface<"ElementwiseOpInterface"> {
+  let cppNamespace = "::dl";
+  let description = [{
+    An op computed independently for each element of its (broadcast) result.
+    The op says how to compute one element from one element of each operand,
+    so that a single pattern lowers every elementwise op to one
+    `linalg.generic`, and elementwise chains fuse into one loop nest.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Emits the computation of one result element from one element of each
+        operand (`args`, in operand order, with the operands' element types).
+        Returns a value of the result's element type.
+      }],
+      "::mlir::Value", "buildScalar",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Location":$loc,
+           "::mlir::ValueRange":$args)>,
+    InterfaceMethod<[{
+        Computes one result element from constant operand elements, for
+        constant folding. Returns a null attribute when the op cannot be
+        folded for these values.
+      }],
+      "::mlir::TypedAttr", "foldScalar",
+      (ins "::llvm::ArrayRef<::mlir::TypedAttr>":$args,
+           "::mlir::Type":$resultElementType)>,
+  ];
+}
+
+#endif // DL_INTERFACES_TD

@@ -1,0 +1,50 @@
+//===- DLPasses.td - passes of the dl compiler -------------*- tablegen -*-===//
+
+#ifndef DL_PASSES_TD
+#define DL_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower the dl dialect to linalg, tensor, arith and math";
+  let description = [{
+    Elementwise ops become one `linalg.generic` each (with broadcasting
+    indexing maps), so that `linalg-fuse-elementwise-ops` can fuse chains;
+    matmuls, transposes and reductions become named linalg ops. Run-time
+    checks (`dl.assert`, dynamic extents that must agree, index bounds)
+    become a branch to `dlrt_fail`, which makes the entry point return an
+    error instead of aborting.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+    "mlir::scf::SCFDialect", "mlir::func::FuncDialect",
+    "mlir::bufferization::BufferizationDialect"];
+}
+
+def DLMathApproximation : Pass<"dl-math-approximation"> {
+  let summary = "Replace f32 transcendental functions by vectorizable polynomials";
+  let description = [{
+    Rewrites f32 `math.tanh`, `math.erf`, `math.exp`, `math.log`,
+    `math.log1p`, ... into polynomial approximations built from arith ops,
+    which LLVM vectorizes, instead of calls to libm. Other types keep their
+    libm calls.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def DLEmitEntryPoints : Pass<"dl-emit-entry-points", "mlir::ModuleOp"> {
+  let summary = "Emit the packed entry point of every dl.entry function";
+  let description = [{
+    Runs on the LLVM dialect. For every function carrying `dl.entry`, whose
+    C interface wrapper `_mlir_ciface_<name>` exists, emits
+    `void <name>__dl_packed(void **argv)`: `argv[i]` points to the memref
+    descriptor of argument `i`, and `argv[n]` to storage for the result
+    descriptors, laid out one after another (docs/runtime-abi.md).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+#endif // DL_PASSES_TD

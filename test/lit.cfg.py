@@ -1,0 +1,37 @@
+# lit configuration for dlc's tests.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "dlc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".dl", ".test", ".c", ".cpp"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.dl_binary_dir, "test")
+
+# Tools: ours first, then LLVM's (FileCheck, not, count).
+config.environment["PATH"] = os.pathsep.join(
+    [config.dl_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+# Tests never depend on the user's search path or terminal.
+config.environment.pop("DLC_PATH", None)
+config.environment["TERM"] = "dumb"
+config.environment["NO_COLOR"] = "1"
+
+config.substitutions.append(("%dl_src", config.dl_source_dir))
+config.substitutions.append(("%stdlib", os.path.join(config.dl_source_dir, "stdlib")))
+config.substitutions.append(("%examples", os.path.join(config.dl_source_dir, "examples")))
+config.substitutions.append(("%dl_libdir", config.dl_lib_dir))
+config.substitutions.append(("%dl_include", os.path.join(config.dl_source_dir, "include")))
+
+# A C compiler for tests that build programs against the runtime.
+for cc in ("clang-22", "cc"):
+    path = shutil.which(cc)
+    if path:
+        config.substitutions.append(("%cc", path))
+        config.available_features.add("cc")
+        break
+
+if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
+    config.available_features.add("ptxas")

@@ -1,0 +1,19 @@
+//===- dl-opt.cpp - mlir-opt with the dl dialect and passes ---------------===//
+
+#include "dl/Dialect/DLDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllPasses();
+  registry.insert<dl::DLDialect>();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "dl optimizer driver\n", registry));
+}
