@@ -698,8 +698,8 @@ def DL_AssertOp : DL_Op<"assert", [
     Never aborts the process: the entry point returns an error carrying
     `message` (see docs/runtime-abi.md).
   }];
-  let arguments = (ins DL_BoolScalar:$condition, StrAttr:$message);
-  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+  let arguments = (ins I1:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict";
   let hasCanonicalizer = 1;
 }
 

@@ -1038,9 +1038,7 @@ struct RemoveTrueAssert : OpRewritePattern<AssertOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(AssertOp op,
                                 PatternRewriter &rewriter) const override {
-    DenseElementsAttr value;
-    if (!matchPattern(op.getCondition(), m_Constant(&value)) ||
-        !value.getSplatValue<bool>())
+    if (!matchPattern(op.getCondition(), m_One()))
       return failure();
     rewriter.eraseOp(op);
     return success();
