@@ -67,7 +67,7 @@ def DL_IotaOp : DL_Op<"iota", [Pure,
   let arguments = (ins Variadic<Index>:$sizes, I64Attr:$dim);
   let results = (outs DL_NumericTensor:$result);
   let assemblyFormat = [{
-    (`[` $sizes^ `]`)? `dim` `=` $dim attr-dict `:` type($result)
+    (` ` `[` $sizes^ `]`)? `dim` `=` $dim attr-dict `:` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -443,7 +443,7 @@ def DL_ReshapeOp : DL_Op<"reshape", [Pure,
   let arguments = (ins DL_Tensor:$input, Variadic<Index>:$sizes);
   let results = (outs DL_Tensor:$result);
   let assemblyFormat = [{
-    $input (`[` $sizes^ `]`)? attr-dict `:` type($input) `->` type($result)
+    $input (` ` `[` $sizes^ `]`)? attr-dict `:` type($input) `->` type($result)
   }];
   let hasFolder = 1;
   let hasVerifier = 1;
@@ -461,7 +461,7 @@ def DL_BroadcastToOp : DL_Op<"broadcast_to", [Pure,
   let arguments = (ins DL_Tensor:$input, Variadic<Index>:$sizes);
   let results = (outs DL_Tensor:$result);
   let assemblyFormat = [{
-    $input (`[` $sizes^ `]`)? attr-dict `:` type($input) `->` type($result)
+    $input (` ` `[` $sizes^ `]`)? attr-dict `:` type($input) `->` type($result)
   }];
   let hasFolder = 1;
   let hasVerifier = 1;
