@@ -12,14 +12,17 @@ def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
     indexing maps), so that `linalg-fuse-elementwise-ops` can fuse chains;
     matmuls, transposes and reductions become named linalg ops. Run-time
     checks (`dl.assert`, dynamic extents that must agree, index bounds)
-    become a branch to `dlrt_fail`, which makes the entry point return an
-    error instead of aborting.
+    become an `scf.if` whose body calls `dlrt_fail` with a message that
+    starts with the op's source location (an `llvm.mlir.global` string,
+    formatted with `snprintf` when it reports run-time values), which makes
+    the entry point return an error instead of aborting. Every op of the
+    `dl` dialect is converted; an op that cannot be lowered is an error.
   }];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect", "mlir::math::MathDialect",
     "mlir::scf::SCFDialect", "mlir::func::FuncDialect",
-    "mlir::bufferization::BufferizationDialect"];
+    "mlir::LLVM::LLVMDialect"];
 }
 
 def DLMathApproximation : Pass<"dl-math-approximation"> {
@@ -33,6 +36,18 @@ def DLMathApproximation : Pass<"dl-math-approximation"> {
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def DLPrepareEntryPoints : Pass<"dl-prepare-entry-points", "mlir::ModuleOp"> {
+  let summary = "Check entry-point signatures and request their C interface";
+  let description = [{
+    Runs on bufferized functions, before `convert-func-to-llvm`. Every
+    function carrying the unit attribute `dl.entry` must take and return
+    only memrefs of rank at most 8 (`DL_MAX_RANK`) with the identity layout
+    (docs/runtime-abi.md); it gets `llvm.emit_c_interface`, so that the
+    LLVM lowering emits its `_mlir_ciface_<name>` wrapper, which
+    `dl-emit-entry-points` calls.
+  }];
 }
 
 def DLEmitEntryPoints : Pass<"dl-emit-entry-points", "mlir::ModuleOp"> {

@@ -1,5 +1,7 @@
 //===- dl-opt.cpp - mlir-opt with the dl dialect and passes ---------------===//
 
+#include "dl/Conversion/Passes.h"
+#include "dl/Conversion/Pipelines.h"
 #include "dl/Dialect/DLDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -13,6 +15,8 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
+  dl::registerDLPasses();
+  dl::registerPipelines();
   registry.insert<dl::DLDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "dl optimizer driver\n", registry));
