@@ -38,6 +38,18 @@ def DLMathApproximation : Pass<"dl-math-approximation"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def DLMemRefCopyToLinalg : Pass<"dl-memref-copy-to-linalg"> {
+  let summary = "Rewrite memref.copy as linalg.copy";
+  let description = [{
+    Bufferization copies tensors with `memref.copy`. Between strided views
+    (inserting into a slice, padding, concatenation), the LLVM lowering of
+    `memref.copy` calls `memrefCopy` of MLIR's C runner utilities, a library
+    that compiled DL code does not link. As `linalg.copy` the copy becomes
+    loops, which LLVM vectorizes (or turns into memcpy when contiguous).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def DLPrepareEntryPoints : Pass<"dl-prepare-entry-points", "mlir::ModuleOp"> {
   let summary = "Check entry-point signatures and request their C interface";
   let description = [{

@@ -57,7 +57,8 @@ void addLinalgFusion(OpPassManager &pm) {
 /// Stage 4: tensors to buffers. Function boundaries take and return
 /// memrefs with the identity layout, as the runtime ABI passes them;
 /// buffers that are not returned are freed with the ownership-based
-/// deallocation, which needs no garbage at the end of a call.
+/// deallocation, which needs no garbage at the end of a call. Copies
+/// become linalg.copy, lowered with the other linalg ops.
 void addBufferization(OpPassManager &pm) {
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -67,6 +68,7 @@ void addBufferization(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createDLMemRefCopyToLinalg());
   pm.addPass(createCanonicalizerPass());
 }
 
