@@ -1,0 +1,63 @@
+//===- Frontend.h - DL source to the `dl` dialect ---------------*- C++ -*-===//
+//
+// The front end's entry point for tools: load a file (and its imports), list
+// its entry points, and emit them as a module of `dl` IR.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_FRONTEND_FRONTEND_H
+#define DL_FRONTEND_FRONTEND_H
+
+#include "dl/Frontend/Diagnostics.h"
+#include "dl/Frontend/ModuleLoader.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dl {
+
+class Elaborator;
+
+struct EntryPoint {
+  std::string name;
+  llvm::SMLoc loc;
+  std::string whyNot; // empty when it can be compiled as an entry point
+  std::string doc;
+};
+
+class Frontend {
+public:
+  Frontend(mlir::MLIRContext &context, DiagnosticEngine &diags,
+           SearchPath searchPath);
+  ~Frontend();
+
+  /// Loads and parses a file and everything it imports; false after errors.
+  bool load(llvm::StringRef path);
+  /// Loads source text (the REPL, standard input).
+  bool loadBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer);
+
+  const LoadedModule *getMainModule() const { return main; }
+  /// The entry points the main module defines.
+  std::vector<EntryPoint> entryPoints();
+  /// Emits the named entry points (every valid one when `names` is empty)
+  /// into a new module. Returns null after reporting errors.
+  mlir::OwningOpRef<mlir::ModuleOp> emit(llvm::ArrayRef<std::string> names);
+
+private:
+  mlir::MLIRContext &context;
+  DiagnosticEngine &diags;
+  ModuleLoader loader;
+  std::unique_ptr<Elaborator> elaborator;
+  const LoadedModule *main = nullptr;
+};
+
+/// Registers the dialects the front end produces.
+void registerFrontendDialects(mlir::MLIRContext &context);
+
+} // namespace dl
+
+#endif // DL_FRONTEND_FRONTEND_H

@@ -1,0 +1,367 @@
+//===- Elaborator.h - DL programs to `dl` IR --------------------*- C++ -*-===//
+//
+// Elaboration is MLIRGen for DL: it runs the program at compile time and
+// emits the tensor operations as `dl` IR. Calls to DL functions are inlined
+// as they are elaborated (their ops carry CallSiteLoc locations), compile-
+// time loops unroll, models are instantiated into trees of parameters with
+// hierarchical names. Each entry point becomes one `func.func` whose
+// arguments are its tensor inputs followed by the parameters and state of
+// the models it uses.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DL_LIB_FRONTEND_ELABORATOR_H
+#define DL_LIB_FRONTEND_ELABORATOR_H
+
+#include "Value.h"
+
+#include "dl/Dialect/DLOps.h"
+
+#include "dl/Frontend/Diagnostics.h"
+#include "dl/Frontend/ModuleLoader.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <deque>
+#include <map>
+#include <set>
+
+namespace dl {
+
+struct Scope {
+  Scope *parent = nullptr;
+  llvm::StringMap<Value> vars;
+  Value *find(llvm::StringRef name) {
+    for (Scope *s = this; s; s = s->parent)
+      if (auto it = s->vars.find(name); it != s->vars.end())
+        return &it->second;
+    return nullptr;
+  }
+};
+
+struct ModelInstance;
+
+/// A learnable parameter or state tensor of a model instance.
+struct ParamSlot {
+  std::string name;
+  const ast::Member *member;
+  TensorType type;
+  bool isState;
+  ModelInstance *owner;
+  std::string path() const;
+};
+
+struct ModelInstance {
+  const ast::ModelDecl *decl;
+  const LoadedModule *module;
+  ModelInstance *parent = nullptr;
+  std::string name; // the last segments of the path: "fc1", "layers.2"
+  Scope scope;      // compile-time parameters and fields
+  std::vector<std::unique_ptr<ParamSlot>> params;
+  /// Members in declaration order: a parameter slot, or a field name.
+  struct Item {
+    ParamSlot *param = nullptr;
+    std::string field;
+  };
+  std::vector<Item> order;
+
+  std::string path() const;
+  const ast::FnDecl *method(llvm::StringRef name) const;
+  const ParamSlot *param(llvm::StringRef name) const;
+  /// Every parameter and state slot of the tree, in declaration order.
+  void collectParams(std::vector<const ParamSlot *> &out) const;
+};
+
+/// The symbols of one call being elaborated, and its result.
+struct Frame {
+  const ast::FnDecl *fn = nullptr;
+  llvm::StringMap<Dim> symbols; // symbols of the declared parameter types
+  std::optional<Value> result;
+  bool returned = false;
+};
+
+/// Where names are looked up: local scopes, the call's symbols, the model
+/// the code belongs to, then its module (and imports, prelude, built-ins).
+struct Env {
+  Scope *locals = nullptr;
+  Frame *frame = nullptr;
+  ModelInstance *self = nullptr;
+  const LoadedModule *module = nullptr;
+};
+
+/// An argument at a call site.
+struct CallArg {
+  std::string name; // keyword, or empty
+  llvm::SMLoc loc;
+  Value value;
+};
+
+struct EntryCandidate {
+  std::string name;
+  const ast::FnDecl *fn;
+  const LoadedModule *module;
+  const ast::ModelDecl *model = nullptr; // a method of this model...
+  ModelInstance *self = nullptr;         // ...or of this instance
+  std::string whyNot;  // empty when it can be an entry point
+};
+
+class Elaborator {
+public:
+  Elaborator(mlir::MLIRContext &context, DiagnosticEngine &diags,
+             ModuleLoader &loader);
+  ~Elaborator();
+
+  /// Entry points that `main` defines.
+  std::vector<EntryCandidate> entryCandidates(const LoadedModule *main);
+  /// Emits an entry function (and its parameter initializer) into `module`.
+  bool emitEntry(mlir::ModuleOp module, const EntryCandidate &entry);
+
+  //===--------------------------------------------------------------------===//
+  // Used by the built-in functions.
+  //===--------------------------------------------------------------------===//
+
+  DiagnosticEngine &diags;
+  mlir::MLIRContext &context;
+  mlir::OpBuilder builder;
+
+  bool error(llvm::SMLoc loc, const llvm::Twine &message,
+             llvm::ArrayRef<llvm::SMRange> ranges = {}) {
+    diags.error(loc, message, ranges);
+    return false;
+  }
+  mlir::Location loc(llvm::SMLoc at);
+  /// Whether tensor operations can be emitted here (inside an entry).
+  bool inFunction() const { return current != nullptr; }
+
+  // Conversions.
+  std::optional<Value> toTensor(const Value &v, llvm::SMLoc at,
+                                std::optional<DType> dtype = std::nullopt);
+  Value cast(const Value &tensor, DType dtype, llvm::SMLoc at);
+  std::optional<int64_t> toInt(const Value &v, llvm::SMLoc at,
+                               llvm::StringRef what);
+  std::optional<double> toDouble(const Value &v, llvm::SMLoc at,
+                                 llvm::StringRef what);
+  std::optional<bool> toBool(const Value &v, llvm::SMLoc at,
+                             llvm::StringRef what);
+  std::optional<DType> toDType(const Value &v, llvm::SMLoc at,
+                               llvm::StringRef what);
+  /// A shape: a list of ints and extents (`[B, 784]`).
+  std::optional<llvm::SmallVector<Dim, 4>> toShape(const Value &v,
+                                                   llvm::SMLoc at,
+                                                   llvm::StringRef what);
+  /// An axis or list of axes normalized to [0, rank), sorted.
+  std::optional<llvm::SmallVector<int64_t>>
+  toAxes(const Value &v, int64_t rank, llvm::SMLoc at, llvm::StringRef what);
+  std::optional<int64_t> toAxis(const Value &v, int64_t rank, llvm::SMLoc at,
+                                llvm::StringRef what);
+
+  // Extents.
+  mlir::Value extentValue(const Dim &dim, llvm::SMLoc at);
+  Dim dimOf(const Value &tensor, int64_t axis);
+  mlir::Value dimValueOf(const Value &tensor, int64_t axis, llvm::SMLoc at);
+  /// Dynamic extents of `dims` in order, as index values.
+  llvm::SmallVector<mlir::Value> dynamicExtents(llvm::ArrayRef<Dim> dims,
+                                                llvm::SMLoc at);
+
+  // Tensor operations with DL-level checks and messages.
+  enum class Elementwise {
+    Add, Sub, Mul, Div, FloorDiv, Pow, Max, Min, And, Or,
+    Eq, Ne, Lt, Le, Gt, Ge,
+  };
+  std::optional<Value> elementwise(Elementwise op, const Value &lhs,
+                                   const Value &rhs, llvm::SMLoc at,
+                                   llvm::StringRef spelling);
+  template <typename OpTy>
+  std::optional<Value> unary(const Value &x, llvm::SMLoc at,
+                             llvm::StringRef name, bool floatOnly);
+  std::optional<Value> select(const Value &cond, const Value &a,
+                              const Value &b, llvm::SMLoc at);
+  std::optional<Value> matmul(const Value &a, const Value &b, llvm::SMLoc at);
+  std::optional<Value> reduce(int kind, const Value &x,
+                              llvm::ArrayRef<int64_t> axes, bool keepdims,
+                              llvm::SMLoc at);
+  std::optional<Value> argReduce(bool isMax, const Value &x, int64_t axis,
+                                 bool keepdims, llvm::SMLoc at);
+  std::optional<Value> reshape(const Value &x, llvm::ArrayRef<Dim> dims,
+                               llvm::SMLoc at);
+  std::optional<Value> broadcastTo(const Value &x, llvm::ArrayRef<Dim> dims,
+                                   llvm::SMLoc at);
+  std::optional<Value> sumTo(const Value &x, llvm::ArrayRef<Dim> dims,
+                             llvm::SMLoc at);
+  std::optional<Value> transpose(const Value &x,
+                                 llvm::ArrayRef<int64_t> permutation,
+                                 llvm::SMLoc at);
+  std::optional<Value> concat(llvm::ArrayRef<Value> xs, int64_t axis,
+                              llvm::SMLoc at);
+  /// A strided window; `starts`/`sizes` are extents, steps positive.
+  std::optional<Value> slice(const Value &x, llvm::ArrayRef<Dim> starts,
+                             llvm::ArrayRef<Dim> sizes,
+                             llvm::ArrayRef<int64_t> steps, llvm::SMLoc at);
+  std::optional<Value> insertSlice(const Value &dest, const Value &src,
+                                   llvm::ArrayRef<Dim> starts,
+                                   llvm::ArrayRef<int64_t> steps,
+                                   llvm::SMLoc at);
+  std::optional<Value> pad(const Value &x, llvm::ArrayRef<int64_t> low,
+                           llvm::ArrayRef<int64_t> high, const Value &value,
+                           llvm::SMLoc at);
+  std::optional<Value> gather(const Value &x, const Value &indices,
+                              int64_t axis, llvm::SMLoc at);
+  std::optional<Value> scatterAdd(const Value &dest, const Value &indices,
+                                  const Value &src, int64_t axis,
+                                  llvm::SMLoc at);
+  std::optional<Value> oneHot(const Value &indices, int64_t classes,
+                              DType dtype, llvm::SMLoc at);
+  std::optional<Value> iota(llvm::ArrayRef<Dim> dims, int64_t axis,
+                            DType dtype, llvm::SMLoc at);
+  std::optional<Value> softmax(bool log, const Value &x, int64_t axis,
+                               llvm::SMLoc at);
+  std::optional<Value> full(llvm::ArrayRef<Dim> dims, const Value &value,
+                            std::optional<DType> dtype, llvm::SMLoc at);
+  /// Stacks tensors of one shape along a new leading axis.
+  std::optional<Value> stack(llvm::ArrayRef<Value> xs, llvm::SMLoc at);
+  /// Emits a run-time check.
+  void check(mlir::Value condition, const llvm::Twine &message,
+             llvm::SMLoc at);
+
+  /// A binary operator of the language applied to two values.
+  std::optional<Value> binaryOp(ast::BinaryOp op, const Value &lhs,
+                                const Value &rhs, llvm::SMLoc at);
+  /// Calls any callable value.
+  std::optional<Value> call(const Value &callee, std::vector<CallArg> args,
+                            llvm::SMLoc at, Env &env);
+  /// The type a parameter slot would get in the current initializer.
+  const TensorType *initializerType() const { return initType; }
+
+private:
+  friend struct BuiltinContext;
+
+  // Names.
+  std::optional<Value> lookup(llvm::StringRef name, llvm::SMLoc at,
+                              Env &env);
+  std::optional<Value> lookupInModule(const LoadedModule *module,
+                                      llvm::StringRef name, llvm::SMLoc at,
+                                      bool withImports);
+  std::optional<Value> memberOfModel(ModelInstance *model,
+                                     llvm::StringRef name, llvm::SMLoc at);
+  std::optional<Value> evalGlobal(const LoadedModule *module,
+                                  const ast::GlobalDecl *global);
+  std::optional<Value> paramValue(const ParamSlot &slot, llvm::SMLoc at);
+
+  // Expressions and statements.
+  std::optional<Value> eval(const ast::Expr &expr, Env &env);
+  std::optional<Value> evalBinary(const ast::BinaryExpr &expr, Env &env);
+  std::optional<Value> evalUnary(const ast::UnaryExpr &expr, Env &env);
+  std::optional<Value> evalCall(const ast::CallExpr &expr, Env &env);
+  std::optional<Value> evalMember(const ast::MemberExpr &expr, Env &env);
+  std::optional<Value> evalIndex(const Value &base,
+                                 const std::vector<ast::IndexItem> &items,
+                                 llvm::SMLoc at, Env &env);
+  std::optional<Value> indexTensor(const Value &base,
+                                   const std::vector<ast::IndexItem> &items,
+                                   llvm::SMLoc at, Env &env,
+                                   const Value *assign);
+  std::optional<Value> compileTimeBinary(ast::BinaryOp op, const Value &lhs,
+                                         const Value &rhs, llvm::SMLoc at);
+  std::optional<Value> extentBinary(ast::BinaryOp op, const Value &lhs,
+                                    const Value &rhs, llvm::SMLoc at);
+  bool exec(const ast::Block &block, Env &env);
+  bool execStmt(const ast::Stmt &stmt, Env &env);
+  bool bind(const ast::LetStmt &let, Value value, Env &env);
+  bool charge(llvm::SMLoc at, uint64_t cost = 1);
+
+  // Calls and models.
+  std::optional<Value> callFunction(const ast::FnDecl &fn,
+                                    const LoadedModule *module,
+                                    ModelInstance *self,
+                                    std::vector<CallArg> args, llvm::SMLoc at);
+  std::optional<std::vector<Value>>
+  bindArguments(const std::vector<ast::Param> &params,
+                std::vector<CallArg> args, llvm::StringRef calleeName,
+                llvm::SMLoc at, Env &defaultsEnv);
+  std::optional<ModelInstance *> instantiate(const ast::ModelDecl &decl,
+                                             const LoadedModule *module,
+                                             std::vector<CallArg> args,
+                                             llvm::SMLoc at);
+  /// Gives every model in `value` its place in the tree.
+  void adopt(Value &value, ModelInstance *parent, const std::string &name);
+
+  // Types.
+  /// An extent of a declared type: known, a symbol to bind, or `?`.
+  struct DimSpec {
+    enum class Kind { Known, Symbol, Any } kind;
+    Dim dim;          // Known
+    std::string name; // Symbol
+  };
+  struct ResolvedType {
+    ast::TypeExpr::Kind kind;
+    DType dtype = DType::F32;
+    std::vector<DimSpec> dims; // Tensor
+    bool anyShape = false;     // Tensor `f32[...]`
+    /// The tensor type when every extent is known.
+    std::optional<TensorType> known() const;
+  };
+  std::optional<Value> lookupQuiet(llvm::StringRef name, Env &env);
+  /// Resolves the extents of a type; names that are not compile-time ints
+  /// become symbols (unless `allowSymbols` is false: parameter shapes).
+  std::optional<ResolvedType> resolveType(const ast::TypeExpr &type,
+                                          Env &env,
+                                          const llvm::StringMap<Dim> &symbols,
+                                          bool allowSymbols);
+  /// Checks (and converts) a value against a declared type, binding the
+  /// symbols of the type in `symbols`.
+  std::optional<Value> conform(const Value &value, const ast::TypeExpr &type,
+                               Env &env, llvm::StringMap<Dim> &symbols,
+                               llvm::SMLoc at, const llvm::Twine &what);
+
+  // Entries.
+  bool buildEntryFunction(mlir::ModuleOp module, const EntryCandidate &entry,
+                          const std::vector<const ParamSlot *> &params);
+  bool buildInitFunction(mlir::ModuleOp module, llvm::StringRef name,
+                         const std::vector<const ParamSlot *> &params);
+  std::optional<Value> evalInitializer(const ParamSlot &slot);
+  std::vector<const ParamSlot *> paramsOf(const EntryCandidate &entry);
+  std::optional<ModelInstance *> rootInstance(const EntryCandidate &entry);
+  std::map<const ast::ModelDecl *, ModelInstance *> roots;
+  std::optional<Value> materializeResult(const Value &v, llvm::SMLoc at);
+
+  ModuleLoader &loader;
+  const LoadedModule *prelude;
+  std::deque<std::unique_ptr<ModelInstance>> instances;
+  std::map<const ast::GlobalDecl *, Value> globals;
+  std::vector<const ast::GlobalDecl *> globalsInProgress;
+
+  /// The entry function being built.
+  struct FunctionState {
+    mlir::func::FuncOp func;
+    llvm::StringMap<mlir::Value> paramArgs; // parameter path -> argument
+    llvm::StringMap<mlir::Value> atoms;     // extent atom -> index value
+    /// Extents of the arguments, turned into tensor.dim on first use.
+    llvm::StringMap<std::pair<mlir::Value, int64_t>> argumentExtents;
+  };
+  FunctionState *current = nullptr;
+  const TensorType *initType = nullptr;
+
+  /// Call sites of the calls being elaborated, outermost first.
+  std::vector<std::pair<llvm::SMLoc, mlir::Location>> callStack;
+  uint64_t budget = 0;
+  bool budgetReported = false;
+};
+
+template <typename OpTy>
+std::optional<Value> Elaborator::unary(const Value &x, llvm::SMLoc at,
+                                       llvm::StringRef name, bool floatOnly) {
+  std::optional<Value> t = toTensor(x, at);
+  if (!t)
+    return std::nullopt;
+  Value v = *t;
+  if (floatOnly && !isFloat(v.type.dtype))
+    v = cast(v, DType::F32, at); // as torch.exp(int tensor): float32
+  mlir::Value r = OpTy::create(builder, loc(at), v.ir);
+  return Value::tensor(r, v.type);
+}
+
+} // namespace dl
+
+#endif // DL_LIB_FRONTEND_ELABORATOR_H

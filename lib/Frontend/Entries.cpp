@@ -1,0 +1,439 @@
+//===- Entries.cpp - entry points and parameter initializers --------------===//
+//
+// An entry point is a top-level function, a method of a model without
+// compile-time parameters (`MLP.forward`), or a method of a top-level model
+// instance (`net.forward`). Its func.func takes the function's tensor
+// parameters, then the parameters and state of the models it uses, named by
+// their hierarchical paths. A second function, named by the entry's
+// `dl.init` attribute, computes the initial values of those that have an
+// initializer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Elaborator.h"
+
+#include "dl/Dialect/Attributes.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/BitVector.h"
+
+using namespace dl;
+using llvm::SMLoc;
+using llvm::StringRef;
+
+/// Why `fn` cannot be called from outside, or "" when it can.
+static std::string entryProblem(const ast::FnDecl &fn) {
+  for (const ast::Param &p : fn.params) {
+    if (!p.type) {
+      if (!p.defaultValue)
+        return "parameter '" + p.name + "' has no type";
+      continue;
+    }
+    switch (p.type->kind) {
+    case ast::TypeExpr::Kind::Tensor:
+      if (p.type->anyShape)
+        return "parameter '" + p.name + "' has no fixed rank ([...])";
+      break;
+    case ast::TypeExpr::Kind::AnyTensor:
+      return "parameter '" + p.name + "' has no dtype and shape ('tensor')";
+    default:
+      if (!p.defaultValue)
+        return "compile-time parameter '" + p.name + "' has no default";
+      break;
+    }
+  }
+  return "";
+}
+
+std::vector<EntryCandidate>
+Elaborator::entryCandidates(const LoadedModule *main) {
+  std::vector<EntryCandidate> candidates;
+  for (const auto &fn : main->ast->functions) {
+    EntryCandidate c;
+    c.name = fn->name;
+    c.fn = fn.get();
+    c.module = main;
+    c.whyNot = entryProblem(*fn);
+    candidates.push_back(std::move(c));
+  }
+  for (const auto &model : main->ast->models) {
+    std::string modelProblem;
+    for (const ast::Param &p : model->params)
+      if (!p.defaultValue)
+        modelProblem = "model '" + model->name + "' needs the argument '" +
+                       p.name + "'; call the methods of an instance instead";
+    for (const ast::Member &m : model->members) {
+      if (m.kind != ast::Member::Kind::Method)
+        continue;
+      EntryCandidate c;
+      c.name = model->name + "." + m.name;
+      c.fn = m.method.get();
+      c.module = main;
+      c.model = model.get();
+      c.whyNot = modelProblem.empty() ? entryProblem(*m.method) : modelProblem;
+      candidates.push_back(std::move(c));
+    }
+  }
+  for (const auto &global : main->ast->globals) {
+    if (!llvm::isa<ast::CallExpr>(global->value.get()))
+      continue;
+    std::optional<Value> v = evalGlobal(main, global.get());
+    if (!v || v->kind != Value::Kind::Model)
+      continue;
+    for (const ast::Member &m : v->model->decl->members) {
+      if (m.kind != ast::Member::Kind::Method)
+        continue;
+      EntryCandidate c;
+      c.name = global->name + "." + m.name;
+      c.fn = m.method.get();
+      c.module = main;
+      c.self = v->model;
+      c.whyNot = entryProblem(*m.method);
+      candidates.push_back(std::move(c));
+    }
+  }
+  return candidates;
+}
+
+std::optional<ModelInstance *>
+Elaborator::rootInstance(const EntryCandidate &entry) {
+  if (entry.self)
+    return entry.self;
+  if (!entry.model)
+    return nullptr;
+  if (auto it = roots.find(entry.model); it != roots.end())
+    return it->second;
+  std::optional<ModelInstance *> root =
+      instantiate(*entry.model, entry.module, {}, entry.model->nameRange.Start);
+  if (!root)
+    return std::nullopt;
+  roots[entry.model] = *root;
+  return *root;
+}
+
+std::vector<const ParamSlot *>
+Elaborator::paramsOf(const EntryCandidate &entry) {
+  std::vector<const ParamSlot *> params;
+  std::set<const ModelInstance *> seen;
+  if (entry.self) {
+    entry.self->collectParams(params);
+    seen.insert(entry.self);
+  }
+  // The models of every top-level `let`, in every loaded module; those the
+  // entry does not use are pruned after elaboration.
+  std::vector<const LoadedModule *> modules{entry.module};
+  for (const LoadedModule::Import &import : entry.module->imports)
+    modules.push_back(import.module);
+  for (const LoadedModule *module : modules)
+    for (const auto &global : module->ast->globals) {
+      if (!llvm::isa<ast::CallExpr>(global->value.get()))
+        continue;
+      std::optional<Value> v = evalGlobal(module, global.get());
+      if (v && v->kind == Value::Kind::Model && seen.insert(v->model).second)
+        v->model->collectParams(params);
+    }
+  return params;
+}
+
+/// `dl.dims` for a type whose extents are not all static.
+static mlir::Attribute dimsAttr(mlir::Builder &b, const TensorType &type) {
+  if (type.hasStaticShape())
+    return {};
+  llvm::SmallVector<mlir::Attribute> dims;
+  for (const Dim &d : type.dims) {
+    if (d.isStatic())
+      dims.push_back(b.getI64IntegerAttr(d.size()));
+    else
+      dims.push_back(b.getStringAttr(d.asSymbol().value_or("?")));
+  }
+  return b.getArrayAttr(dims);
+}
+
+std::optional<Value> Elaborator::materializeResult(const Value &v, SMLoc at) {
+  if (v.isTensor() || v.isNumber() || v.kind == Value::Kind::List ||
+      v.kind == Value::Kind::Extent)
+    return toTensor(v, at);
+  error(at, "an entry point returns tensors, not " + v.describe());
+  return std::nullopt;
+}
+
+bool Elaborator::emitEntry(mlir::ModuleOp module, const EntryCandidate &entry) {
+  if (!entry.whyNot.empty())
+    return error(entry.fn->nameRange.Start, "'" + entry.name +
+                                                "' cannot be an entry point: " +
+                                                entry.whyNot);
+  std::optional<ModelInstance *> root = rootInstance(entry);
+  if (!root)
+    return false;
+  EntryCandidate resolved = entry;
+  resolved.self = *root;
+  std::vector<const ParamSlot *> params = paramsOf(resolved);
+  if (diags.hadError())
+    return false;
+  return buildEntryFunction(module, resolved, params);
+}
+
+bool Elaborator::buildEntryFunction(
+    mlir::ModuleOp module, const EntryCandidate &entry,
+    const std::vector<const ParamSlot *> &params) {
+  const ast::FnDecl &fn = *entry.fn;
+  FunctionState state;
+  Frame frame;
+  frame.fn = &fn;
+  Scope scope;
+  Env env;
+  env.locals = &scope;
+  env.frame = &frame;
+  env.self = entry.self;
+  env.module = entry.module;
+  budget = 0;
+
+  // Inputs: their types, with symbols bound in the entry's frame.
+  struct Input {
+    const ast::Param *param;
+    TensorType type;
+  };
+  std::vector<Input> inputs;
+  llvm::SmallVector<mlir::Type> argTypes;
+  for (const ast::Param &p : fn.params) {
+    if (!p.type || p.type->kind != ast::TypeExpr::Kind::Tensor) {
+      std::optional<Value> v = eval(*p.defaultValue, env);
+      if (!v)
+        return false;
+      if (p.type) {
+        std::optional<Value> c = conform(*v, *p.type, env, frame.symbols,
+                                         p.range.Start, "'" + p.name + "'");
+        if (!c)
+          return false;
+        v = c;
+      }
+      scope.vars[p.name] = *v;
+      continue;
+    }
+    std::optional<ResolvedType> resolved =
+        resolveType(*p.type, env, frame.symbols, /*allowSymbols=*/true);
+    if (!resolved)
+      return false;
+    TensorType type{resolved->dtype, {}};
+    for (size_t i = 0; i < resolved->dims.size(); ++i) {
+      const DimSpec &spec = resolved->dims[i];
+      if (spec.kind == DimSpec::Kind::Known) {
+        type.dims.push_back(spec.dim);
+      } else if (spec.kind == DimSpec::Kind::Symbol) {
+        if (!frame.symbols.count(spec.name))
+          frame.symbols[spec.name] = Dim::symbol(spec.name);
+        type.dims.push_back(frame.symbols[spec.name]);
+      } else {
+        type.dims.push_back(
+            Dim::opaque(p.name + ".shape[" + std::to_string(i) + "]"));
+      }
+    }
+    if (type.rank() > 8)
+      return error(p.range.Start, "entry point arguments have at most 8 "
+                                  "dimensions (docs/runtime-abi.md)");
+    inputs.push_back({&p, type});
+    argTypes.push_back(type.toMLIR(&context));
+  }
+  for (const ParamSlot *slot : params)
+    argTypes.push_back(slot->type.toMLIR(&context));
+
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = mlir::func::FuncOp::create(
+      builder, loc(fn.nameRange.Start), entry.name,
+      builder.getFunctionType(argTypes, {}));
+  mlir::Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  state.func = func;
+  current = &state;
+  struct Reset {
+    Elaborator &e;
+    ~Reset() { e.current = nullptr; }
+  } reset{*this};
+
+  // Arguments: values, attributes, and the run-time value of each symbol.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    mlir::Value arg = body->getArgument(i);
+    const Input &in = inputs[i];
+    func.setArgAttr(i, attrs::kName, builder.getStringAttr(in.param->name));
+    func.setArgAttr(i, attrs::kRole, builder.getStringAttr("input"));
+    if (mlir::Attribute dims = dimsAttr(builder, in.type))
+      func.setArgAttr(i, attrs::kDims, dims);
+    if (!in.param->doc.empty())
+      func.setArgAttr(i, attrs::kDoc, builder.getStringAttr(in.param->doc));
+    for (int64_t d = 0; d < in.type.rank(); ++d) {
+      const Dim &dim = in.type.dims[d];
+      if (!dim.isStatic())
+        state.argumentExtents.try_emplace(dim.getAtoms()[0], arg, d);
+    }
+    scope.vars[in.param->name] = Value::tensor(arg, in.type);
+  }
+  for (size_t k = 0; k < params.size(); ++k) {
+    unsigned i = inputs.size() + k;
+    const ParamSlot *slot = params[k];
+    std::string path = slot->path();
+    func.setArgAttr(i, attrs::kName, builder.getStringAttr(path));
+    func.setArgAttr(i, attrs::kRole,
+                    builder.getStringAttr(slot->isState ? "state" : "param"));
+    if (!slot->member->doc.empty())
+      func.setArgAttr(i, attrs::kDoc, builder.getStringAttr(slot->member->doc));
+    state.paramArgs[path] = body->getArgument(i);
+  }
+
+  // The body.
+  if (!exec(fn.body, env))
+    return false;
+  if (!frame.returned)
+    return error(fn.endLoc, "'" + entry.name + "' ends without returning a "
+                                                "value");
+  std::vector<Value> results;
+  if (frame.result->kind == Value::Kind::Tuple)
+    results = *frame.result->elements;
+  else
+    results.push_back(*frame.result);
+  if (fn.results) {
+    if (fn.results->size() != results.size())
+      return error(fn.endLoc, "'" + entry.name + "' returns " +
+                                  llvm::Twine(results.size()) +
+                                  " values but declares " +
+                                  llvm::Twine(fn.results->size()));
+    for (size_t i = 0; i < results.size(); ++i) {
+      std::optional<Value> c =
+          conform(results[i], (*fn.results)[i], env, frame.symbols,
+                  fn.endLoc, "result " + llvm::Twine(i) + " of '" +
+                                 entry.name + "'");
+      if (!c)
+        return false;
+      results[i] = *c;
+    }
+  }
+  llvm::SmallVector<mlir::Value> values;
+  llvm::SmallVector<mlir::Type> resultTypes;
+  std::vector<TensorType> resultTensorTypes;
+  for (const Value &r : results) {
+    std::optional<Value> t = materializeResult(r, fn.endLoc);
+    if (!t)
+      return false;
+    if (t->type.rank() > 8)
+      return error(fn.endLoc, "entry point results have at most 8 "
+                              "dimensions (docs/runtime-abi.md)");
+    values.push_back(t->ir);
+    resultTypes.push_back(t->ir.getType());
+    resultTensorTypes.push_back(t->type);
+  }
+  mlir::func::ReturnOp::create(builder, loc(fn.endLoc), values);
+  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  for (size_t i = 0; i < resultTensorTypes.size(); ++i) {
+    func.setResultAttr(i, attrs::kRole, builder.getStringAttr("output"));
+    if (mlir::Attribute dims = dimsAttr(builder, resultTensorTypes[i]))
+      func.setResultAttr(i, attrs::kDims, dims);
+  }
+
+  // Drop the parameters of models the entry does not use (those of its own
+  // model stay, so that every method of a model has the same parameters).
+  std::vector<const ParamSlot *> kept;
+  llvm::BitVector unused(func.getNumArguments());
+  for (size_t k = 0; k < params.size(); ++k) {
+    unsigned i = inputs.size() + k;
+    bool own = false;
+    for (const ModelInstance *m = params[k]->owner; m; m = m->parent)
+      own |= m == entry.self;
+    if (!own && body->getArgument(i).use_empty())
+      unused.set(i);
+    else
+      kept.push_back(params[k]);
+  }
+  if (failed(func.eraseArguments(unused)))
+    return error(fn.nameRange.Start, "internal error: cannot prune "
+                                     "arguments");
+
+  func->setAttr(attrs::kEntry, builder.getUnitAttr());
+  if (!fn.doc.empty())
+    func->setAttr(attrs::kDoc, builder.getStringAttr(fn.doc));
+  bool anyInitializer = llvm::any_of(
+      kept, [](const ParamSlot *s) { return s->member->value != nullptr; });
+  if (anyInitializer) {
+    std::string initName = entry.name + ".__init__";
+    func->setAttr(attrs::kInit, builder.getStringAttr(initName));
+    current = nullptr;
+    if (!buildInitFunction(module, initName, kept))
+      return false;
+  }
+  return true;
+}
+
+std::optional<Value> Elaborator::evalInitializer(const ParamSlot &slot) {
+  const ast::Member &member = *slot.member;
+  Env env;
+  env.locals = &slot.owner->scope;
+  env.self = slot.owner;
+  env.module = slot.owner->module;
+  initType = &slot.type;
+  std::optional<Value> v = eval(*member.value, env);
+  initType = nullptr;
+  if (!v)
+    return std::nullopt;
+  SMLoc at = member.value->getLoc();
+  std::string what = "the initial value of '" + slot.path() + "'";
+  if (v->isNumber())
+    return full(slot.type.dims, *v, slot.type.dtype, at);
+  std::optional<Value> t = toTensor(*v, at, slot.type.dtype);
+  if (!t)
+    return std::nullopt;
+  if (t->type.dtype != slot.type.dtype)
+    return error(at, what + " has type " + t->type.str() + " but the "
+                     "parameter is " + slot.type.str()),
+           std::nullopt;
+  if (t->type.rank() == 0 && slot.type.rank() > 0)
+    return broadcastTo(*t, slot.type.dims, at);
+  if (!(t->type == slot.type))
+    return error(at, what + " has type " + t->type.str() + " but the "
+                     "parameter is " + slot.type.str()),
+           std::nullopt;
+  return t;
+}
+
+bool Elaborator::buildInitFunction(mlir::ModuleOp module, StringRef name,
+                                   const std::vector<const ParamSlot *> &params) {
+  FunctionState state;
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = mlir::func::FuncOp::create(
+      builder, mlir::UnknownLoc::get(&context), name,
+      builder.getFunctionType({}, {}));
+  mlir::Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  state.func = func;
+  current = &state;
+  struct Reset {
+    Elaborator &e;
+    ~Reset() { e.current = nullptr; }
+  } reset{*this};
+  llvm::SmallVector<mlir::Value> values;
+  llvm::SmallVector<mlir::Type> types;
+  std::vector<const ParamSlot *> initialized;
+  for (const ParamSlot *slot : params) {
+    if (!slot->member->value)
+      continue;
+    std::optional<Value> v = evalInitializer(*slot);
+    if (!v)
+      return false;
+    values.push_back(v->ir);
+    types.push_back(v->ir.getType());
+    initialized.push_back(slot);
+  }
+  mlir::func::ReturnOp::create(builder, func.getLoc(), values);
+  func.setType(builder.getFunctionType({}, types));
+  for (size_t i = 0; i < initialized.size(); ++i) {
+    func.setResultAttr(i, attrs::kName,
+                       builder.getStringAttr(initialized[i]->path()));
+    func.setResultAttr(i, attrs::kRole,
+                       builder.getStringAttr(initialized[i]->isState
+                                                 ? "state"
+                                                 : "param"));
+  }
+  func->setAttr(attrs::kEntry, builder.getUnitAttr());
+  func->setAttr(attrs::kKind, builder.getStringAttr("init"));
+  return true;
+}

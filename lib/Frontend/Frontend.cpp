@@ -1,0 +1,87 @@
+//===- Frontend.cpp - DL source to the `dl` dialect -----------------------===//
+
+#include "dl/Frontend/Frontend.h"
+
+#include "Elaborator.h"
+
+#include "dl/Dialect/DLDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace dl;
+
+void dl::registerFrontendDialects(mlir::MLIRContext &context) {
+  context.loadDialect<DLDialect, mlir::func::FuncDialect,
+                      mlir::arith::ArithDialect, mlir::tensor::TensorDialect>();
+}
+
+Frontend::Frontend(mlir::MLIRContext &context, DiagnosticEngine &diags,
+                   SearchPath searchPath)
+    : context(context), diags(diags),
+      loader(diags.getSourceMgr(), diags, std::move(searchPath)) {
+  registerFrontendDialects(context);
+  elaborator = std::make_unique<Elaborator>(context, diags, loader);
+}
+
+Frontend::~Frontend() = default;
+
+bool Frontend::load(llvm::StringRef path) {
+  main = loader.loadFile(path);
+  return main && !diags.hadError();
+}
+
+bool Frontend::loadBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer) {
+  main = loader.loadBuffer(std::move(buffer));
+  return main && !diags.hadError();
+}
+
+std::vector<EntryPoint> Frontend::entryPoints() {
+  std::vector<EntryPoint> result;
+  if (!main)
+    return result;
+  for (const EntryCandidate &c : elaborator->entryCandidates(main))
+    result.push_back({c.name, c.fn->nameRange.Start, c.whyNot, c.fn->doc});
+  return result;
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+Frontend::emit(llvm::ArrayRef<std::string> names) {
+  if (!main)
+    return nullptr;
+  mlir::OpBuilder builder(&context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(builder.getUnknownLoc());
+  std::vector<EntryCandidate> candidates = elaborator->entryCandidates(main);
+  if (diags.hadError())
+    return nullptr;
+  bool ok = true;
+  if (names.empty()) {
+    for (const EntryCandidate &c : candidates)
+      if (c.whyNot.empty())
+        ok &= elaborator->emitEntry(*module, c);
+  } else {
+    for (const std::string &name : names) {
+      auto it = llvm::find_if(candidates, [&](const EntryCandidate &c) {
+        return c.name == name;
+      });
+      if (it == candidates.end()) {
+        std::string known;
+        for (const EntryCandidate &c : candidates)
+          if (c.whyNot.empty())
+            known += (known.empty() ? "" : ", ") + c.name;
+        diags.error("no entry point named '" + name + "' in " + main->path +
+                    (known.empty() ? "" : " (it has " + known + ")"));
+        return nullptr;
+      }
+      ok &= elaborator->emitEntry(*module, *it);
+    }
+  }
+  if (!ok || diags.hadError())
+    return nullptr;
+  if (mlir::failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
