@@ -18,7 +18,37 @@ void DiagnosticEngine::print(SMLoc loc, SourceMgr::DiagKind kind,
   if (suppressed)
     return;
   if (loc.isValid()) {
-    sourceMgr.PrintMessage(os, loc, kind, message, ranges, {}, color);
+    llvm::SMDiagnostic diag =
+        sourceMgr.GetMessage(loc, kind, message, ranges, {});
+    // Show at most kWindow columns of a long line, around the caret.
+    constexpr int kWindow = 120;
+    llvm::StringRef text = diag.getLineContents();
+    int column = diag.getColumnNo();
+    if ((int)text.size() > kWindow && column >= 0) {
+      int start = std::max(0, column - kWindow / 2);
+      int end = std::min<int>(text.size(), start + kWindow);
+      std::string shown = (start > 0 ? "..." : "") +
+                          text.slice(start, end).str() +
+                          (end < (int)text.size() ? "..." : "");
+      int shownColumn = column - start + (start > 0 ? 3 : 0);
+      // The header keeps the real position; the excerpt is a window.
+      llvm::SMDiagnostic header(sourceMgr, diag.getLoc(), diag.getFilename(),
+                                diag.getLineNo(), column, kind,
+                                diag.getMessage(), /*LineStr=*/"", {}, {});
+      std::string headerText;
+      llvm::raw_string_ostream headerStream(headerText);
+      header.print(nullptr, headerStream, /*ShowColors=*/false);
+      os << llvm::StringRef(headerText).split('\n').first << "\n"
+         << shown << "\n";
+      os.indent(shownColumn);
+      if (color)
+        os.changeColor(llvm::raw_ostream::GREEN, /*Bold=*/true);
+      os << "^\n";
+      if (color)
+        os.resetColor();
+      return;
+    }
+    diag.print(nullptr, os, color, /*ShowKindLabel=*/true);
     return;
   }
   // No position: "error: message", colored like SourceMgr does.

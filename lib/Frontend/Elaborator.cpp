@@ -2,6 +2,7 @@
 
 #include "Elaborator.h"
 #include "Builtins.h"
+#include "Suggest.h"
 
 #include "dl/Dialect/DLOps.h"
 
@@ -147,20 +148,6 @@ static void visibleNames(const LoadedModule *module,
     names.push_back(g->name);
 }
 
-static std::string suggest(StringRef name,
-                           const std::vector<std::string> &candidates) {
-  std::string best;
-  unsigned bestDistance = 3;
-  for (const std::string &c : candidates) {
-    unsigned d = name.edit_distance(c, true, bestDistance);
-    if (d < bestDistance && c != name) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  return best.empty() ? "" : "; did you mean '" + best + "'?";
-}
-
 std::optional<Value> Elaborator::lookupInModule(const LoadedModule *module,
                                                 StringRef name, SMLoc at,
                                                 bool withImports) {
@@ -271,7 +258,7 @@ std::optional<Value> Elaborator::lookup(StringRef name, SMLoc at, Env &env) {
     visibleNames(prelude, candidates);
   for (const Builtin &b : allBuiltins())
     candidates.push_back(b.name);
-  error(at, "unknown name '" + name + "'" + suggest(name, candidates));
+  error(at, "unknown name '" + name + "'" + suggestName(name, candidates));
   return std::nullopt;
 }
 
@@ -803,7 +790,7 @@ std::optional<Value> Elaborator::evalMember(const ast::MemberExpr &expr,
     for (const ast::Param &p : base->model->decl->params)
       names.push_back(p.name);
     error(at, "model '" + base->model->decl->name + "' has no member '" +
-                  name + "'" + suggest(name, names));
+                  name + "'" + suggestName(name, names));
     return std::nullopt;
   }
   case Value::Kind::Namespace: {
@@ -814,7 +801,7 @@ std::optional<Value> Elaborator::evalMember(const ast::MemberExpr &expr,
       std::vector<std::string> names;
       visibleNames(base->module, names);
       error(at, "module '" + base->module->name + "' has no '" + name + "'" +
-                    suggest(name, names));
+                    suggestName(name, names));
     }
     return std::nullopt;
   }
@@ -1069,7 +1056,7 @@ Elaborator::bindArguments(const std::vector<ast::Param> &params,
       for (const ast::Param &p : params)
         names.push_back(p.name);
       return error(arg.loc, "'" + calleeName + "' has no parameter named '" +
-                                arg.name + "'" + suggest(arg.name, names)),
+                                arg.name + "'" + suggestName(arg.name, names)),
              std::nullopt;
     }
     size_t index = it - params.begin();

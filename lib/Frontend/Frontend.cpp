@@ -5,6 +5,7 @@
 #include "Elaborator.h"
 
 #include "dl/Dialect/DLDialect.h"
+#include "dl/Frontend/NameCheck.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,14 +29,33 @@ Frontend::Frontend(mlir::MLIRContext &context, DiagnosticEngine &diags,
 
 Frontend::~Frontend() = default;
 
+/// Checks the names of a module and of everything it imports, once each.
+static bool checkAll(const LoadedModule *module, const LoadedModule *prelude,
+                     DiagnosticEngine &diags,
+                     llvm::SmallPtrSetImpl<const LoadedModule *> &checked) {
+  if (!checked.insert(module).second)
+    return true;
+  bool ok = true;
+  for (const LoadedModule::Import &import : module->imports)
+    ok &= checkAll(import.module, prelude, diags, checked);
+  return checkNames(*module, prelude, diags) && ok;
+}
+
+bool Frontend::check() {
+  if (!main || diags.hadError())
+    return false;
+  llvm::SmallPtrSet<const LoadedModule *, 8> checked;
+  return checkAll(main, loader.getPrelude(), diags, checked);
+}
+
 bool Frontend::load(llvm::StringRef path) {
   main = loader.loadFile(path);
-  return main && !diags.hadError();
+  return check();
 }
 
 bool Frontend::loadBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   main = loader.loadBuffer(std::move(buffer));
-  return main && !diags.hadError();
+  return check();
 }
 
 std::vector<EntryPoint> Frontend::entryPoints() {

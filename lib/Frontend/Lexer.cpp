@@ -29,7 +29,6 @@ StringRef dl::spell(TokenKind kind) {
   case TokenKind::KwLet: return "'let'";
   case TokenKind::KwReturn: return "'return'";
   case TokenKind::KwFor: return "'for'";
-  case TokenKind::KwIn: return "'in'";
   case TokenKind::KwIf: return "'if'";
   case TokenKind::KwElse: return "'else'";
   case TokenKind::KwImport: return "'import'";
@@ -289,7 +288,6 @@ Token Lexer::lexIdentifier(const char *start) {
                        .Case("let", TokenKind::KwLet)
                        .Case("return", TokenKind::KwReturn)
                        .Case("for", TokenKind::KwFor)
-                       .Case("in", TokenKind::KwIn)
                        .Case("if", TokenKind::KwIf)
                        .Case("else", TokenKind::KwElse)
                        .Case("import", TokenKind::KwImport)

@@ -46,6 +46,15 @@ private:
     return true;
   }
   bool expect(TokenKind kind, llvm::StringRef context);
+  /// `in` of a loop: a contextual keyword, so that `in` can name things
+  /// (`model Dense(in: int, out: int)`).
+  bool expectIn() {
+    if (at(TokenKind::Identifier) && tok.text == "in") {
+      advance();
+      return true;
+    }
+    return failHere("expected 'in' after the loop variable");
+  }
   bool fail(SMLoc loc, const llvm::Twine &message) {
     if (!failed)
       diags.error(loc, message);
@@ -499,7 +508,7 @@ StmtPtr Parser::parseStmt() {
       return failHere("expected a loop variable after 'for'"), nullptr;
     Binding var{tok.text.str(), tok.loc()};
     advance();
-    if (!expect(TokenKind::KwIn, "after the loop variable"))
+    if (!expectIn())
       return nullptr;
     ExprPtr iterable = parseExpr();
     if (!iterable)
@@ -925,7 +934,7 @@ ExprPtr Parser::parseBracket() {
       std::string var = tok.text.str();
       SMLoc varLoc = tok.loc();
       advance();
-      if (!expect(TokenKind::KwIn, "after the loop variable"))
+      if (!expectIn())
         return nullptr;
       ExprPtr iterable = parseExpr();
       if (!iterable)

@@ -48,6 +48,8 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp> emit(llvm::ArrayRef<std::string> names);
 
 private:
+  bool check();
+
   mlir::MLIRContext &context;
   DiagnosticEngine &diags;
   ModuleLoader loader;

@@ -21,7 +21,7 @@ enum class TokenKind {
   String,
   DocComment, // `/// text`, one line
   // Keywords.
-  KwFn, KwModel, KwParam, KwState, KwLet, KwReturn, KwFor, KwIn, KwIf,
+  KwFn, KwModel, KwParam, KwState, KwLet, KwReturn, KwFor, KwIf,
   KwElse, KwImport, KwAs, KwTrue, KwFalse, KwNone, KwAnd, KwOr, KwNot,
   // Punctuation.
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon,
