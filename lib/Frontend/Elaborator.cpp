@@ -1284,7 +1284,11 @@ Elaborator::instantiate(const ast::ModelDecl &decl, const LoadedModule *module,
         return std::nullopt;
       value = std::move(*conformed);
     }
+    // Models passed as arguments become children named by the parameter
+    // (`Sequential(layers)` owns `layers.0`, `layers.1`, ...).
+    adopt(value, instance, param.name);
     instance->scope.vars[param.name] = std::move(value);
+    instance->order.push_back({nullptr, param.name});
   }
   callStack.push_back({at, loc(at)});
   diags.pushContext(at, "in the model '" + decl.name + "' created here");
