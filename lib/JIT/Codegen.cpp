@@ -64,6 +64,11 @@ createHostTargetMachine(unsigned optLevel) {
   if (!builder)
     return builder.takeError();
   builder->setCodeGenOptLevel(toCodeGenOptLevel(optLevel));
+  // Position-independent code of the small code model, as object files that
+  // become shared libraries need (the JIT builder's default is the large
+  // code model).
+  builder->setRelocationModel(Reloc::PIC_);
+  builder->setCodeModel(CodeModel::Small);
   return builder->createTargetMachine();
 }
 

@@ -26,7 +26,8 @@ void initializeNativeTarget();
 
 /// A target machine for the host: its triple, CPU name
 /// (llvm::sys::getHostCPUName) and features (llvm::sys::getHostCPUFeatures),
-/// generating code at `optLevel` (0 to 3).
+/// generating position-independent code (small code model) at `optLevel`
+/// (0 to 3), for assembly and object files.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createHostTargetMachine(unsigned optLevel = 3);
 
