@@ -6,7 +6,7 @@
  *
  * Every function that can fail returns a dl_status (DL_OK is 0) and leaves
  * a message for the calling thread in dl_last_error(). Nothing here aborts
- * the process.
+ * the process (the one exception: dlrt_fail called outside dl_invoke).
  *
  *===----------------------------------------------------------------------===*/
 #ifndef DL_RUNTIME_H
@@ -41,7 +41,7 @@ typedef enum dl_status {
 } dl_status;
 
 /* The message of the last error on this thread ("" if none). Valid until the
- * next runtime call on the same thread. */
+ * next runtime call on the same thread (success does not clear it). */
 DL_EXPORT const char *dl_last_error(void);
 /* The name of a status code, e.g. "shape error". */
 DL_EXPORT const char *dl_status_name(dl_status status);
@@ -95,6 +95,10 @@ DL_EXPORT dl_status dl_tensor_copy(dl_tensor *dst, const dl_tensor *src);
  * Generated code allocates through the same allocator. */
 DL_EXPORT void *dl_alloc(size_t size);
 DL_EXPORT void dl_free(void *ptr);
+/* The number of blocks the allocator has handed out and not yet freed, on
+ * all threads (dl_alloc, tensors, allocations of generated code): for leak
+ * checks. */
+DL_EXPORT size_t dl_alloc_count(void);
 
 /*===----------------------------------------------------------------------===*
  * Signatures and calls
@@ -150,8 +154,15 @@ DL_EXPORT dl_status dl_result_shapes(const dl_signature *sig,
  * Called by generated code only
  *===----------------------------------------------------------------------===*/
 
-/* Fails the current call with a message; does not return. */
+/* Fails the current call with a message (kept as given; NULL is allowed):
+ * jumps back to dl_invoke, which frees the call's allocations and returns
+ * DL_ERROR_RUNTIME. Does not return. Called outside dl_invoke, it prints the
+ * message to stderr and aborts: there is no call to return to. */
 DL_EXPORT void dlrt_fail(const char *message);
+/* MLIR's generic allocation functions: 64-byte aligned (or more) blocks owned
+ * by the current call; exhausted memory fails the call
+ * (DL_ERROR_OUT_OF_MEMORY). Outside a call the blocks are untracked and a
+ * failure returns NULL. */
 DL_EXPORT void *_mlir_memref_to_llvm_alloc(size_t size);
 DL_EXPORT void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment,
                                                    size_t size);
@@ -180,7 +191,8 @@ DL_EXPORT const char *dl_npz_name(const dl_npz *npz, size_t i);
 DL_EXPORT const dl_tensor *dl_npz_get(const dl_npz *npz, size_t i);
 /* The array with this name, or NULL. */
 DL_EXPORT const dl_tensor *dl_npz_find(const dl_npz *npz, const char *name);
-/* Writes arrays to an uncompressed .npz (as numpy.savez). */
+/* Writes arrays (any strides) to an uncompressed .npz (as numpy.savez); the
+ * names, without ".npy", must be non-empty and distinct. */
 DL_EXPORT dl_status dl_npz_write(const char *path, size_t count,
                                  const char *const *names,
                                  const dl_tensor *const *tensors);
