@@ -1,11 +1,16 @@
-//===- Driver.cpp - dlc's commands ----------------------------------------===//
+//===- Driver.cpp - dlc's session, --emit and --list-entries --------------===//
 
-#include "Driver.h"
+#include "Session.h"
 
+#include "dl/Conversion/Pipelines.h"
+#include "dl/Dialect/DLDialect.h"
 #include "dl/Frontend/AST.h"
-#include "dl/Frontend/Frontend.h"
+#include "dl/JIT/Codegen.h"
 
-#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -13,47 +18,84 @@
 
 using namespace dl;
 
+int dl::fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "dlc") << message << "\n";
+  return 1;
+}
+
 /// The standard library: installed beside the executable
 /// (<prefix>/share/dlc/stdlib for <prefix>/bin/dlc), else the source tree's.
 static std::string stdlibDir(const std::string &executablePath) {
-  llvm::SmallString<256> installed(
-      llvm::sys::path::parent_path(llvm::sys::path::parent_path(executablePath)));
+  llvm::SmallString<256> installed(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(executablePath)));
   llvm::sys::path::append(installed, "share", "dlc", "stdlib");
   if (llvm::sys::fs::is_directory(installed))
     return installed.str().str();
   return DL_SOURCE_STDLIB_DIR;
 }
 
-static int fail(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "dlc") << message << "\n";
-  return 1;
+static SearchPath searchPathFor(const DriverOptions &options) {
+  SearchPath path;
+  path.includeDirs = options.includeDirs;
+  path.envDirs = SearchPath::fromEnvironment();
+  path.stdlibDir = stdlibDir(options.executablePath);
+  return path;
 }
 
-namespace {
-/// What every command needs: sources, diagnostics, a context, the front end.
-struct Session {
-  llvm::SourceMgr sourceMgr;
-  DiagnosticEngine diags;
-  mlir::MLIRContext context;
-  Frontend frontend;
+static mlir::DialectRegistry makeRegistry() {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<DLDialect>();
+  return registry;
+}
 
-  explicit Session(const DriverOptions &options)
-      : diags(sourceMgr, llvm::errs(), options.color),
-        frontend(context, diags, searchPath(options)) {
-    diags.attachTo(context);
-  }
+Session::Session(const DriverOptions &options)
+    : options(options), diags(sourceMgr, llvm::errs(), options.color),
+      context(makeRegistry()),
+      frontend(context, diags, searchPathFor(options)) {
+  // Diagnostics point at DL source; the IR of the op is noise for users.
+  context.printOpOnDiagnostic(false);
+  diags.attachTo(context);
+}
 
-  static SearchPath searchPath(const DriverOptions &options) {
-    SearchPath path;
-    path.includeDirs = options.includeDirs;
-    path.envDirs = SearchPath::fromEnvironment();
-    path.stdlibDir = stdlibDir(options.executablePath);
-    return path;
-  }
-};
-} // namespace
+bool Session::load() { return frontend.load(options.inputFile); }
 
-static std::unique_ptr<llvm::ToolOutputFile> openOutput(const std::string &path) {
+std::string Session::chooseEntry() {
+  std::vector<EntryPoint> entries = frontend.entryPoints();
+  if (diags.hadError())
+    return "";
+  if (!options.entries.empty())
+    return options.entries.front();
+  std::vector<std::string> valid;
+  for (const EntryPoint &e : entries)
+    if (e.whyNot.empty())
+      valid.push_back(e.name);
+  if (llvm::is_contained(valid, "main"))
+    return "main";
+  if (valid.size() == 1)
+    return valid.front();
+  if (valid.empty())
+    fail(options.inputFile + " has no entry point (a function whose "
+                             "parameters all have tensor types)");
+  else
+    fail(options.inputFile + " has several entry points; choose one with "
+                             "--entry: " +
+         llvm::join(valid, ", "));
+  return "";
+}
+
+bool Session::lower(mlir::ModuleOp module, EmitKind upTo) {
+  mlir::PassManager pm(&context);
+  if (upTo == EmitKind::Linalg)
+    buildDLToLinalgPipeline(pm);
+  else
+    buildCPUPipeline(pm, CPUPipelineOptions());
+  return mlir::succeeded(pm.run(module));
+}
+
+static std::unique_ptr<llvm::ToolOutputFile>
+openOutput(const std::string &path) {
   std::error_code ec;
   auto out = std::make_unique<llvm::ToolOutputFile>(path, ec,
                                                     llvm::sys::fs::OF_None);
@@ -66,7 +108,7 @@ static std::unique_ptr<llvm::ToolOutputFile> openOutput(const std::string &path)
 
 int dl::listEntriesCommand(const DriverOptions &options) {
   Session session(options);
-  if (!session.frontend.load(options.inputFile))
+  if (!session.load())
     return 1;
   for (const EntryPoint &entry : session.frontend.entryPoints()) {
     llvm::outs() << entry.name;
@@ -79,7 +121,7 @@ int dl::listEntriesCommand(const DriverOptions &options) {
 
 int dl::emitCommand(const DriverOptions &options) {
   Session session(options);
-  if (!session.frontend.load(options.inputFile))
+  if (!session.load())
     return 1;
   auto out = openOutput(options.outputFile);
   if (!out)
@@ -94,14 +136,37 @@ int dl::emitCommand(const DriverOptions &options) {
       session.frontend.emit(options.entries);
   if (!module)
     return 1;
-  if (options.emit == EmitKind::DL) {
+  if (options.emit != EmitKind::DL &&
+      !session.lower(*module, options.emit))
+    return 1;
+  switch (options.emit) {
+  case EmitKind::DL:
+  case EmitKind::Linalg:
+  case EmitKind::LLVMDialect:
     module->print(out->os());
-    out->keep();
-    return 0;
+    break;
+  case EmitKind::LLVMIR:
+  case EmitKind::Asm: {
+    initializeNativeTarget();
+    auto targetMachine = createHostTargetMachine();
+    if (!targetMachine)
+      return fail(llvm::toString(targetMachine.takeError()));
+    llvm::LLVMContext llvmContext;
+    auto llvmModule =
+        translateAndOptimize(*module, llvmContext, **targetMachine);
+    if (!llvmModule)
+      return fail(llvm::toString(llvmModule.takeError()));
+    if (options.emit == EmitKind::LLVMIR) {
+      (*llvmModule)->print(out->os(), nullptr);
+    } else if (llvm::Error e =
+                   emitAssembly(**llvmModule, **targetMachine, out->os())) {
+      return fail(llvm::toString(std::move(e)));
+    }
+    break;
   }
-  return fail("this --emit kind is not available yet");
-}
-
-int dl::runCommand(const DriverOptions &options) {
-  return fail("'dlc run' is not available yet");
+  default:
+    break;
+  }
+  out->keep();
+  return 0;
 }
