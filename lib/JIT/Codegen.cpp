@@ -143,8 +143,8 @@ Error emitObjectFile(Module &module, TargetMachine &targetMachine,
   std::error_code error;
   raw_fd_ostream os(path, error, sys::fs::OF_None);
   if (error)
-    return createStringError(error, "cannot write " + path + ": " +
-                                        error.message());
+    return createStringError(error,
+                             "cannot write " + path + ": " + error.message());
   return emitObject(module, targetMachine, os);
 }
 

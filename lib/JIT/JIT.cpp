@@ -57,9 +57,8 @@ Expected<std::unique_ptr<JIT>> JIT::create(const JITOptions &options) {
       return process.takeError();
     main.addGenerator(std::move(*process));
   }
-  return std::unique_ptr<JIT>(new JIT(std::move(*jit),
-                                      std::move(*targetMachine),
-                                      options.optLevel));
+  return std::unique_ptr<JIT>(
+      new JIT(std::move(*jit), std::move(*targetMachine), options.optLevel));
 }
 
 Error JIT::addModule(mlir::ModuleOp llvmDialectModule) {

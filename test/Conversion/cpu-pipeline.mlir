@@ -9,7 +9,7 @@
 // PURE-NOT: {{ (func|arith|math|memref|scf|cf|linalg|tensor|bufferization|affine|index|ub|dl)\.[a-z_]+}}
 // PURE-NOT: unrealized_conversion_cast
 // CHECK-DAG: llvm.func @dlrt_fail(!llvm.ptr) attributes {no_unwind, passthrough = ["noreturn"]}
-// CHECK-DAG: llvm.func @_mlir_memref_to_llvm_alloc(i64) -> !llvm.ptr
+// CHECK-DAG: llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func @_mlir_memref_to_llvm_free(!llvm.ptr)
 // CHECK: llvm.func @classify.step__dl_packed(%{{.*}}: !llvm.ptr)
 

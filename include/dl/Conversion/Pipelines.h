@@ -18,8 +18,7 @@ namespace dl {
 /// Options of the CPU pipelines. Later stages (tiling, vectorization,
 /// multi-threading) add their options here; the stage functions of
 /// Pipelines.cpp say where they run.
-struct CPUPipelineOptions
-    : mlir::PassPipelineOptions<CPUPipelineOptions> {
+struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
   Option<bool> mathApproximation{
       *this, "math-approximation",
       llvm::cl::desc("Replace f32 tanh, erf, exp, log and log1p by "

@@ -41,9 +41,9 @@ struct TransposeToLinalg : OpConversionPattern<dl::TransposeOp> {
       return failure();
     Value init = createEmpty(rewriter, op.getLoc(), *sizes,
                              op.getType().getElementType());
-    rewriter.replaceOp(op, linalg::TransposeOp::create(
-                               rewriter, op.getLoc(), adaptor.getInput(), init,
-                               op.getPermutation())
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       adaptor.getInput(), init,
+                                                       op.getPermutation())
                                .getResults());
     return success();
   }
@@ -65,8 +65,8 @@ getSafeReassociation(RankedTensorType high, RankedTensorType low) {
     return std::nullopt;
   int64_t dynamicGroups = 0;
   for (auto [i, group] : llvm::enumerate(*groups)) {
-    bool highDynamic = llvm::any_of(
-        group, [&](int64_t d) { return high.isDynamicDim(d); });
+    bool highDynamic =
+        llvm::any_of(group, [&](int64_t d) { return high.isDynamicDim(d); });
     if (highDynamic != low.isDynamicDim(i))
       return std::nullopt;
     dynamicGroups += highDynamic;
@@ -100,8 +100,7 @@ struct ReshapeToTensor : OpConversionPattern<dl::ReshapeOp> {
   }
 
   static Value reshape(OpBuilder &b, Location loc, Value input,
-                       RankedTensorType outType,
-                       ArrayRef<OpFoldResult> sizes) {
+                       RankedTensorType outType, ArrayRef<OpFoldResult> sizes) {
     RankedTensorType inType = tensorType(input);
     if (inType == outType)
       return input;
@@ -124,8 +123,8 @@ struct ReshapeToTensor : OpConversionPattern<dl::ReshapeOp> {
     for (OpFoldResult size : sizes)
       extents.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
     Value shape = tensor::FromElementsOp::create(
-        b, loc, RankedTensorType::get({(int64_t)extents.size()},
-                                      b.getIndexType()),
+        b, loc,
+        RankedTensorType::get({(int64_t)extents.size()}, b.getIndexType()),
         extents);
     return tensor::ReshapeOp::create(b, loc, outType, input, shape);
   }
@@ -199,21 +198,20 @@ struct SumToLinalg : OpConversionPattern<dl::SumToOp> {
     Type elementType = inType.getElementType();
     Value init = createFilled(rewriter, loc, keptSizes,
                               createConstant(rewriter, loc, elementType, 0));
-    Value sum =
-        linalg::ReduceOp::create(
-            rewriter, loc, ValueRange{input}, ValueRange{init}, axes,
-            [&](OpBuilder &b, Location loc, ValueRange args) {
-              Value add =
-                  isa<FloatType>(elementType)
-                      ? arith::AddFOp::create(b, loc, args[0], args[1])
-                            .getResult()
-                      : arith::AddIOp::create(b, loc, args[0], args[1])
-                            .getResult();
-              linalg::YieldOp::create(b, loc, add);
-            })
-            .getResult(0);
-    rewriter.replaceOp(op, insertUnitDims(rewriter, loc, sum, outType,
-                                          isInserted, *sizes));
+    Value sum = linalg::ReduceOp::create(
+                    rewriter, loc, ValueRange{input}, ValueRange{init}, axes,
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      Value add =
+                          isa<FloatType>(elementType)
+                              ? arith::AddFOp::create(b, loc, args[0], args[1])
+                                    .getResult()
+                              : arith::AddIOp::create(b, loc, args[0], args[1])
+                                    .getResult();
+                      linalg::YieldOp::create(b, loc, add);
+                    })
+                    .getResult(0);
+    rewriter.replaceOp(
+        op, insertUnitDims(rewriter, loc, sum, outType, isInserted, *sizes));
     return success();
   }
 };
@@ -224,7 +222,8 @@ struct SumToLinalg : OpConversionPattern<dl::SumToOp> {
 
 OpFoldResult addSizes(OpBuilder &b, Location loc, OpFoldResult x,
                       OpFoldResult y) {
-  std::optional<int64_t> cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  std::optional<int64_t> cx = getConstantIntValue(x),
+                         cy = getConstantIntValue(y);
   if (cx && cy)
     return b.getIndexAttr(*cx + *cy);
   return arith::AddIOp::create(b, loc,
@@ -284,8 +283,7 @@ void emitWindowChecks(OpBuilder &b, Location loc, Value whole,
                       ArrayRef<OpFoldResult> strides) {
   RankedTensorType type = tensorType(whole);
   for (int64_t d = 0; d < type.getRank(); ++d) {
-    bool allStatic = !type.isDynamicDim(d) &&
-                     getConstantIntValue(offsets[d]) &&
+    bool allStatic = !type.isDynamicDim(d) && getConstantIntValue(offsets[d]) &&
                      getConstantIntValue(sizes[d]) &&
                      getConstantIntValue(strides[d]);
     if (allStatic)
@@ -305,12 +303,12 @@ void emitWindowChecks(OpBuilder &b, Location loc, Value whole,
     // offset + (size - 1) * stride < extent; and size >= 0 in any case.
     Value last = arith::AddIOp::create(
         b, loc, offset,
-        arith::MulIOp::create(b, loc,
-                              arith::SubIOp::create(b, loc, size, one),
+        arith::MulIOp::create(b, loc, arith::SubIOp::create(b, loc, size, one),
                               stride));
     Value inside = arith::AndIOp::create(
         b, loc,
-        arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, offset, zero),
+        arith::AndIOp::create(b, loc,
+                              cmp(arith::CmpIPredicate::sge, offset, zero),
                               cmp(arith::CmpIPredicate::sge, stride, one)),
         cmp(arith::CmpIPredicate::slt, last, extent));
     Value ok = arith::AndIOp::create(
@@ -332,12 +330,12 @@ struct SliceToExtractSlice : OpConversionPattern<dl::SliceOp> {
   matchAndRewrite(dl::SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    SmallVector<OpFoldResult> offsets = getMixedValues(
-        op.getStaticOffsets(), adaptor.getOffsets(), rewriter);
+    SmallVector<OpFoldResult> offsets =
+        getMixedValues(op.getStaticOffsets(), adaptor.getOffsets(), rewriter);
     SmallVector<OpFoldResult> sizes =
         getMixedValues(op.getStaticSizes(), adaptor.getSizes(), rewriter);
-    SmallVector<OpFoldResult> strides = getMixedValues(
-        op.getStaticStrides(), adaptor.getStrides(), rewriter);
+    SmallVector<OpFoldResult> strides =
+        getMixedValues(op.getStaticStrides(), adaptor.getStrides(), rewriter);
     emitWindowChecks(rewriter, loc, adaptor.getInput(), offsets, sizes,
                      strides);
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
@@ -354,14 +352,13 @@ struct InsertSliceToTensor : OpConversionPattern<dl::InsertSliceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value source = adaptor.getSource();
-    SmallVector<OpFoldResult> offsets = getMixedValues(
-        op.getStaticOffsets(), adaptor.getOffsets(), rewriter);
+    SmallVector<OpFoldResult> offsets =
+        getMixedValues(op.getStaticOffsets(), adaptor.getOffsets(), rewriter);
     SmallVector<OpFoldResult> sizes =
         getMixedValues(op.getStaticSizes(), adaptor.getSizes(), rewriter);
-    SmallVector<OpFoldResult> strides = getMixedValues(
-        op.getStaticStrides(), adaptor.getStrides(), rewriter);
-    emitWindowChecks(rewriter, loc, adaptor.getDest(), offsets, sizes,
-                     strides);
+    SmallVector<OpFoldResult> strides =
+        getMixedValues(op.getStaticStrides(), adaptor.getStrides(), rewriter);
+    emitWindowChecks(rewriter, loc, adaptor.getDest(), offsets, sizes, strides);
     for (int64_t d = 0, e = tensorType(source).getRank(); d < e; ++d)
       if (tensorType(source).isDynamicDim(d))
         emitEqualityCheck(
@@ -388,13 +385,12 @@ struct PadToTensor : OpConversionPattern<dl::PadOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value padValue = arith::ConstantOp::create(rewriter, loc, op.getValue());
-    SmallVector<OpFoldResult> low = getAsIndexOpFoldResult(
-        rewriter.getContext(), op.getLow());
-    SmallVector<OpFoldResult> high = getAsIndexOpFoldResult(
-        rewriter.getContext(), op.getHigh());
-    rewriter.replaceOpWithNewOp<tensor::PadOp>(op, op.getType(),
-                                               adaptor.getInput(), low, high,
-                                               padValue);
+    SmallVector<OpFoldResult> low =
+        getAsIndexOpFoldResult(rewriter.getContext(), op.getLow());
+    SmallVector<OpFoldResult> high =
+        getAsIndexOpFoldResult(rewriter.getContext(), op.getHigh());
+    rewriter.replaceOpWithNewOp<tensor::PadOp>(
+        op, op.getType(), adaptor.getInput(), low, high, padValue);
     return success();
   }
 };

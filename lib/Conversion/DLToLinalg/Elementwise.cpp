@@ -33,8 +33,7 @@ struct ElementwiseToGeneric
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType)
       return rewriter.notifyMatchFailure(op, "expects a ranked tensor result");
-    FailureOr<SmallVector<OpFoldResult>> sizes =
-        reifyResultSizes(rewriter, op);
+    FailureOr<SmallVector<OpFoldResult>> sizes = reifyResultSizes(rewriter, op);
     if (failed(sizes))
       return failure();
 
@@ -47,8 +46,8 @@ struct ElementwiseToGeneric
       maps.push_back(getBroadcastMap(context, tensorType(operand).getShape(),
                                      resultType.getShape()));
     maps.push_back(AffineMap::getMultiDimIdentityMap(rank, context));
-    Value init = createEmpty(rewriter, loc, *sizes,
-                             resultType.getElementType());
+    Value init =
+        createEmpty(rewriter, loc, *sizes, resultType.getElementType());
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(

@@ -54,10 +54,10 @@ void emitIndexRangeCheck(OpBuilder &b, Location loc, Value indices, Value low,
       return arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
     return v;
   };
-  Value smallest = toI64(tensor::ExtractOp::create(b, loc, extremes.getResult(0),
-                                                   ValueRange{}));
-  Value largest = toI64(tensor::ExtractOp::create(b, loc, extremes.getResult(1),
-                                                  ValueRange{}));
+  Value smallest = toI64(
+      tensor::ExtractOp::create(b, loc, extremes.getResult(0), ValueRange{}));
+  Value largest = toI64(
+      tensor::ExtractOp::create(b, loc, extremes.getResult(1), ValueRange{}));
   Value low64 = toI64(low), high64 = toI64(high);
   Value ok = arith::AndIOp::create(
       b, loc,
@@ -81,8 +81,8 @@ Value wrapAndClamp(OpBuilder &b, Location loc, Value index, Value extent) {
   Value wrapped = arith::SelectOp::create(
       b, loc, negative, arith::AddIOp::create(b, loc, i, extent), i);
   Value last = arith::SubIOp::create(b, loc, extent, one);
-  return arith::MaxSIOp::create(
-      b, loc, zero, arith::MinSIOp::create(b, loc, wrapped, last));
+  return arith::MaxSIOp::create(b, loc, zero,
+                                arith::MinSIOp::create(b, loc, wrapped, last));
 }
 
 Value negate(OpBuilder &b, Location loc, Value v) {
@@ -102,7 +102,8 @@ struct GatherToLinalg : OpConversionPattern<dl::GatherOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = adaptor.getInput(), indices = adaptor.getIndices();
-    RankedTensorType inType = tensorType(input), indexType = tensorType(indices);
+    RankedTensorType inType = tensorType(input),
+                     indexType = tensorType(indices);
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank(), axis = op.getAxis();
     MLIRContext *context = rewriter.getContext();
@@ -126,7 +127,8 @@ struct GatherToLinalg : OpConversionPattern<dl::GatherOp> {
     auto stretched = [&](RankedTensorType type, int64_t d) {
       return type.getDimSize(d) == 1 && resultType.getDimSize(d) != 1;
     };
-    Value init = createEmpty(rewriter, loc, *sizes, resultType.getElementType());
+    Value init =
+        createEmpty(rewriter, loc, *sizes, resultType.getElementType());
     SmallVector<AffineMap> maps = {
         getBroadcastMap(context, indexType.getShape(), resultType.getShape()),
         AffineMap::getMultiDimIdentityMap(rank, context)};
@@ -180,8 +182,8 @@ struct ScatterAddToLoops : OpConversionPattern<dl::ScatterAddOp> {
                           "source extent %lld differs from the index extent "
                           "%lld in dimension " +
                               std::to_string(d));
-      if (d != axis && (sourceType.isDynamicDim(d) ||
-                        tensorType(dest).isDynamicDim(d)))
+      if (d != axis &&
+          (sourceType.isDynamicDim(d) || tensorType(dest).isDynamicDim(d)))
         emitEqualityCheck(rewriter, loc, getDimValue(rewriter, loc, source, d),
                           getDimValue(rewriter, loc, dest, d),
                           "source extent %lld differs from the destination "
@@ -238,7 +240,8 @@ struct OneHotToLinalg : OpConversionPattern<dl::OneHotOp> {
       return failure();
 
     emitIndexRangeCheck(
-        rewriter, loc, indices, arith::ConstantIndexOp::create(rewriter, loc, 0),
+        rewriter, loc, indices,
+        arith::ConstantIndexOp::create(rewriter, loc, 0),
         arith::ConstantIndexOp::create(rewriter, loc, op.getNumClasses()));
 
     SmallVector<AffineExpr> indexExprs;
@@ -247,15 +250,16 @@ struct OneHotToLinalg : OpConversionPattern<dl::OneHotOp> {
     Value init = createEmpty(rewriter, loc, *sizes, elementType);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, resultType, ValueRange{indices}, ValueRange{init},
-        SmallVector<AffineMap>{AffineMap::get(rank, 0, indexExprs, context),
-                               AffineMap::getMultiDimIdentityMap(rank, context)},
+        SmallVector<AffineMap>{
+            AffineMap::get(rank, 0, indexExprs, context),
+            AffineMap::getMultiDimIdentityMap(rank, context)},
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           Value index =
               arith::IndexCastOp::create(b, loc, b.getIndexType(), args[0]);
-          Value hot = arith::CmpIOp::create(
-              b, loc, arith::CmpIPredicate::eq, index,
-              linalg::IndexOp::create(b, loc, rank - 1));
+          Value hot =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, index,
+                                    linalg::IndexOp::create(b, loc, rank - 1));
           linalg::YieldOp::create(
               b, loc,
               arith::SelectOp::create(b, loc, hot,
@@ -306,6 +310,6 @@ struct IotaToLinalg : OpConversionPattern<dl::IotaOp> {
 } // namespace
 
 void dl::populateIndexingToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<GatherToLinalg, ScatterAddToLoops, OneHotToLinalg,
-               IotaToLinalg>(patterns.getContext());
+  patterns.add<GatherToLinalg, ScatterAddToLoops, OneHotToLinalg, IotaToLinalg>(
+      patterns.getContext());
 }

@@ -69,8 +69,7 @@ static LLVM::LLVMFuncOp getOrDeclareFunction(OpBuilder &b, ModuleOp module,
     return existing;
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
-  auto function =
-      LLVM::LLVMFuncOp::create(b, module.getLoc(), name, type);
+  auto function = LLVM::LLVMFuncOp::create(b, module.getLoc(), name, type);
   if (noReturn)
     function.setPassthroughAttr(b.getArrayAttr({b.getStringAttr("noreturn")}));
   function.setNoUnwind(true);
@@ -140,15 +139,15 @@ void emitCheck(OpBuilder &b, Location loc, Value ok, StringRef message,
       // The message with its values, in a stack buffer: dlrt_fail copies it
       // before unwinding.
       constexpr int64_t kBufferSize = 512;
-      Value size = LLVM::ConstantOp::create(then, loc, then.getI64Type(),
-                                            kBufferSize);
-      Value buffer = LLVM::AllocaOp::create(then, loc, ptrType,
-                                            then.getI8Type(), size);
+      Value size =
+          LLVM::ConstantOp::create(then, loc, then.getI64Type(), kBufferSize);
+      Value buffer =
+          LLVM::AllocaOp::create(then, loc, ptrType, then.getI8Type(), size);
       SmallVector<Value> arguments = {buffer, size, textAddress};
       for (Value value : values) {
         if (value.getType().isIndex())
-          arguments.push_back(arith::IndexCastOp::create(
-              then, loc, then.getI64Type(), value));
+          arguments.push_back(
+              arith::IndexCastOp::create(then, loc, then.getI64Type(), value));
         else if (value.getType().getIntOrFloatBitWidth() < 64)
           arguments.push_back(
               arith::ExtSIOp::create(then, loc, then.getI64Type(), value));
@@ -170,8 +169,7 @@ void emitEqualityCheck(OpBuilder &b, Location loc, Value a, Value c,
                          cc = getConstantIntValue(c);
   if (ca && cc && *ca == *cc)
     return;
-  Value equal =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
+  Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, a, c);
   emitCheck(b, loc, equal, message, {a, c});
 }
 
@@ -247,8 +245,7 @@ void emitBroadcastChecks(OpBuilder &b, Location loc, ValueRange operands,
 }
 
 Value broadcastTo(OpBuilder &b, Location loc, Value source,
-                  ArrayRef<int64_t> resultShape,
-                  ArrayRef<OpFoldResult> sizes) {
+                  ArrayRef<int64_t> resultShape, ArrayRef<OpFoldResult> sizes) {
   RankedTensorType type = tensorType(source);
   if (type.getShape() == resultShape)
     return source;
@@ -292,9 +289,8 @@ Value insertUnitDims(OpBuilder &b, Location loc, Value value,
                      ArrayRef<OpFoldResult> sizes) {
   if (!llvm::is_contained(isInserted, true))
     return value;
-  return tensor::ExpandShapeOp::create(b, loc, type, value,
-                                       getUnitDimReassociation(isInserted),
-                                       sizes);
+  return tensor::ExpandShapeOp::create(
+      b, loc, type, value, getUnitDimReassociation(isInserted), sizes);
 }
 
 Value dropUnitDims(OpBuilder &b, Location loc, Value value,
@@ -341,9 +337,8 @@ static Value createExtreme(OpBuilder &b, Location loc, Type type,
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(
         b, loc,
-        b.getFloatAttr(floatType,
-                       APFloat::getInf(floatType.getFloatSemantics(),
-                                       negative)));
+        b.getFloatAttr(floatType, APFloat::getInf(floatType.getFloatSemantics(),
+                                                  negative)));
   unsigned width = type.getIntOrFloatBitWidth();
   APInt value = negative ? APInt::getSignedMinValue(width)
                          : APInt::getSignedMaxValue(width);

@@ -60,9 +60,8 @@ llvm::FailureOr<llvm::SmallVector<mlir::OpFoldResult>>
 reifyResultSizes(mlir::OpBuilder &b, mlir::Operation *op);
 
 /// The extents of `value` (constants for static extents).
-llvm::SmallVector<mlir::OpFoldResult> getSizes(mlir::OpBuilder &b,
-                                               mlir::Location loc,
-                                               mlir::Value value);
+llvm::SmallVector<mlir::OpFoldResult>
+getSizes(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value);
 
 /// A `tensor.empty` with these extents.
 mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,

@@ -34,8 +34,7 @@ namespace {
 
 /// The reassociation collapsing dimensions [0, count) into one and keeping
 /// the others.
-SmallVector<ReassociationIndices> collapseLeading(int64_t rank,
-                                                  int64_t count) {
+SmallVector<ReassociationIndices> collapseLeading(int64_t rank, int64_t count) {
   SmallVector<ReassociationIndices> groups;
   ReassociationIndices first;
   for (int64_t d = 0; d < count; ++d)
@@ -72,7 +71,8 @@ struct MatmulToLinalg : OpConversionPattern<dl::MatmulOp> {
 
     // The contracted extents must agree.
     int64_t rhsK = rhsRank == 1 ? 0 : rhsRank - 2;
-    emitEqualityCheck(rewriter, loc, getDimValue(rewriter, loc, lhs, lhsRank - 1),
+    emitEqualityCheck(rewriter, loc,
+                      getDimValue(rewriter, loc, lhs, lhsRank - 1),
                       getDimValue(rewriter, loc, rhs, rhsK),
                       "contracted extents %lld and %lld of matmul differ");
 
@@ -146,7 +146,8 @@ struct MatmulToLinalg : OpConversionPattern<dl::MatmulOp> {
     // The common batch shape; its dynamic extents must agree at run time.
     ArrayRef<int64_t> lhsBatch = lhsType.getShape().drop_back(2);
     ArrayRef<int64_t> rhsBatch = rhsType.getShape().drop_back(2);
-    SmallVector<int64_t> batchShape = *dl::broadcastShapes({lhsBatch, rhsBatch});
+    SmallVector<int64_t> batchShape =
+        *dl::broadcastShapes({lhsBatch, rhsBatch});
     SmallVector<OpFoldResult> batchSizes(resultSizes.take_front(batchRank));
     for (int64_t j = 0; j < batchRank; ++j) {
       int64_t li = j - (batchRank - (int64_t)lhsBatch.size());
@@ -167,20 +168,22 @@ struct MatmulToLinalg : OpConversionPattern<dl::MatmulOp> {
       shape.append({type.getDimSize(type.getRank() - 2),
                     type.getDimSize(type.getRank() - 1)});
       SmallVector<OpFoldResult> extents(batchSizes);
-      extents.push_back(getDimOpFoldResult(b, loc, operand, type.getRank() - 2));
-      extents.push_back(getDimOpFoldResult(b, loc, operand, type.getRank() - 1));
+      extents.push_back(
+          getDimOpFoldResult(b, loc, operand, type.getRank() - 2));
+      extents.push_back(
+          getDimOpFoldResult(b, loc, operand, type.getRank() - 1));
       return broadcastTo(b, loc, operand, shape, extents);
     };
     Value lhs3 = collapseLeadingDims(b, loc, broadcastOperand(lhs), batchRank);
     Value rhs3 = collapseLeadingDims(b, loc, broadcastOperand(rhs), batchRank);
 
-    SmallVector<OpFoldResult> extents = {
-        getDimOpFoldResult(b, loc, lhs3, 0), getDimOpFoldResult(b, loc, lhs3, 1),
-        getDimOpFoldResult(b, loc, rhs3, 2)};
-    Value init = createFilled(b, loc, extents,
-                              createConstant(b, loc, elementType, 0));
-    Value product = linalg::BatchMatmulOp::create(b, loc, ValueRange{lhs3, rhs3},
-                                                  ValueRange{init})
+    SmallVector<OpFoldResult> extents = {getDimOpFoldResult(b, loc, lhs3, 0),
+                                         getDimOpFoldResult(b, loc, lhs3, 1),
+                                         getDimOpFoldResult(b, loc, rhs3, 2)};
+    Value init =
+        createFilled(b, loc, extents, createConstant(b, loc, elementType, 0));
+    Value product = linalg::BatchMatmulOp::create(
+                        b, loc, ValueRange{lhs3, rhs3}, ValueRange{init})
                         .getResult(0);
 
     // Back to [batch..., M, N], then without the vectors' unit dimensions.
@@ -188,8 +191,7 @@ struct MatmulToLinalg : OpConversionPattern<dl::MatmulOp> {
     fullShape.append({lhsType.getDimSize(lhsType.getRank() - 2),
                       rhsType.getDimSize(rhsType.getRank() - 1)});
     SmallVector<OpFoldResult> fullSizes(batchSizes);
-    fullSizes.push_back(lhsVector ? b.getIndexAttr(1)
-                                  : resultSizes[batchRank]);
+    fullSizes.push_back(lhsVector ? b.getIndexAttr(1) : resultSizes[batchRank]);
     fullSizes.push_back(rhsVector ? b.getIndexAttr(1) : resultSizes.back());
     Value full = product;
     if (batchRank != 1)

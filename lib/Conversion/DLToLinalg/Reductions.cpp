@@ -84,8 +84,8 @@ Value divideBy(OpBuilder &b, Location loc, Value value, Value divisor) {
   RankedTensorType type = tensorType(value);
   int64_t rank = type.getRank();
   MLIRContext *context = b.getContext();
-  Value init = createEmpty(b, loc, getSizes(b, loc, value),
-                           type.getElementType());
+  Value init =
+      createEmpty(b, loc, getSizes(b, loc, value), type.getElementType());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, context);
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{value}, ValueRange{init},
@@ -127,14 +127,13 @@ struct ReduceToLinalg : OpConversionPattern<dl::ReduceOp> {
     Value init =
         createFilled(rewriter, loc, keptSizes(rewriter, loc, input, isReduced),
                      createIdentity(rewriter, loc, kind, elementType));
-    Value result =
-        linalg::ReduceOp::create(
-            rewriter, loc, ValueRange{input}, ValueRange{init}, axes,
-            [&](OpBuilder &b, Location loc, ValueRange args) {
-              linalg::YieldOp::create(b, loc,
-                                      combine(b, loc, kind, args[0], args[1]));
-            })
-            .getResult(0);
+    Value result = linalg::ReduceOp::create(
+                       rewriter, loc, ValueRange{input}, ValueRange{init}, axes,
+                       [&](OpBuilder &b, Location loc, ValueRange args) {
+                         linalg::YieldOp::create(
+                             b, loc, combine(b, loc, kind, args[0], args[1]));
+                       })
+                       .getResult(0);
 
     if (kind == dl::ReduceKind::mean) {
       SmallVector<OpFoldResult> reducedSizes;
@@ -182,9 +181,9 @@ struct ArgReduceToLinalg : OpConversionPattern<ArgOp> {
     Value start = isMax ? createLowest(rewriter, loc, elementType)
                         : createHighest(rewriter, loc, elementType);
     Value valueInit = createFilled(rewriter, loc, outSizes, start);
-    Value indexInit = createFilled(
-        rewriter, loc, outSizes,
-        createConstant(rewriter, loc, rewriter.getI64Type(), 0));
+    Value indexInit =
+        createFilled(rewriter, loc, outSizes,
+                     createConstant(rewriter, loc, rewriter.getI64Type(), 0));
 
     SmallVector<AffineExpr> outExprs;
     SmallVector<utils::IteratorType> iterators;
@@ -246,14 +245,15 @@ struct ArgReduceToLinalg : OpConversionPattern<ArgOp> {
           }
           linalg::YieldOp::create(
               b, loc,
-              ValueRange{arith::SelectOp::create(b, loc, take, x, best),
-                         arith::SelectOp::create(b, loc, take, index,
-                                                 bestIndex)});
+              ValueRange{
+                  arith::SelectOp::create(b, loc, take, x, best),
+                  arith::SelectOp::create(b, loc, take, index, bestIndex)});
         });
 
     Value result = generic.getResult(1);
     if (op.getKeepdims())
-      result = insertUnitDims(rewriter, loc, result, cast<RankedTensorType>(op.getType()), isReduced,
+      result = insertUnitDims(rewriter, loc, result,
+                              cast<RankedTensorType>(op.getType()), isReduced,
                               *sizes);
     rewriter.replaceOp(op, result);
     return success();

@@ -110,14 +110,15 @@ struct SoftmaxToLinalg : OpConversionPattern<SoftmaxLikeOp> {
         [](OpBuilder &b, Location loc, ValueRange args) -> Value {
           return arith::MaximumFOp::create(b, loc, args[0], args[1]);
         });
-    Value exp = mapFull(
-        rewriter, loc, shape, {x}, {max},
-        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          return math::ExpOp::create(
-              b, loc, arith::SubFOp::create(b, loc, args[0], args[1]));
-        });
+    Value exp =
+        mapFull(rewriter, loc, shape, {x}, {max},
+                [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                  return math::ExpOp::create(
+                      b, loc, arith::SubFOp::create(b, loc, args[0], args[1]));
+                });
     Value sum = reduceAlongAxis(
-        rewriter, loc, shape, exp, createConstant(rewriter, loc, elementType, 0),
+        rewriter, loc, shape, exp,
+        createConstant(rewriter, loc, elementType, 0),
         [](OpBuilder &b, Location loc, ValueRange args) -> Value {
           return arith::AddFOp::create(b, loc, args[0], args[1]);
         });
@@ -131,11 +132,11 @@ struct SoftmaxToLinalg : OpConversionPattern<SoftmaxLikeOp> {
                                          math::LogOp::create(b, loc, args[2]));
           });
     else
-      result = mapFull(
-          rewriter, loc, shape, {exp}, {sum},
-          [](OpBuilder &b, Location loc, ValueRange args) -> Value {
-            return arith::DivFOp::create(b, loc, args[0], args[1]);
-          });
+      result =
+          mapFull(rewriter, loc, shape, {exp}, {sum},
+                  [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+                    return arith::DivFOp::create(b, loc, args[0], args[1]);
+                  });
     rewriter.replaceOp(op, result);
     return success();
   }

@@ -80,8 +80,8 @@ struct DLEmitEntryPointsPass
 
   LogicalResult emitPackedEntry(ModuleOp module, LLVM::LLVMFuncOp entry) {
     StringRef name = entry.getSymName();
-    auto wrapper = module.lookupSymbol<LLVM::LLVMFuncOp>(
-        (kWrapperPrefix + name).str());
+    auto wrapper =
+        module.lookupSymbol<LLVM::LLVMFuncOp>((kWrapperPrefix + name).str());
     if (!wrapper)
       return entry.emitError("entry point '")
              << name << "' has no C interface wrapper _mlir_ciface_" << name
@@ -114,9 +114,9 @@ struct DLEmitEntryPointsPass
     b.setInsertionPointToStart(body);
     Value argv = body->getArgument(0);
     auto load = [&](unsigned i) -> Value {
-      Value address = LLVM::GEPOp::create(
-          b, loc, ptrType, ptrType, argv,
-          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      Value address =
+          LLVM::GEPOp::create(b, loc, ptrType, ptrType, argv,
+                              ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
       return LLVM::LoadOp::create(b, loc, ptrType, address);
     };
     SmallVector<Value> operands;

@@ -26,8 +26,8 @@ namespace {
 /// DL_MAX_RANK of include/dl/runtime.h.
 constexpr int64_t kMaxEntryRank = 8;
 
-LogicalResult checkEntryType(func::FuncOp function, Type type,
-                             StringRef what, unsigned position) {
+LogicalResult checkEntryType(func::FuncOp function, Type type, StringRef what,
+                             unsigned position) {
   auto memref = dyn_cast<MemRefType>(type);
   if (!memref)
     return function.emitError("entry point '")

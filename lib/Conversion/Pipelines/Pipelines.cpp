@@ -100,13 +100,17 @@ void addMathLowering(OpPassManager &pm, const CPUPipelineOptions &options) {
 }
 
 /// Stage 7: everything to the LLVM dialect. Memory comes from the runtime
-/// (_mlir_memref_to_llvm_alloc/free, use-generic-functions); entry points
-/// get their C interface and then their packed wrapper.
+/// (use-generic-functions): _mlir_memref_to_llvm_aligned_alloc
+/// (use-aligned-alloc), so that a buffer's allocated and aligned pointers
+/// are equal and the runtime can hand a result over without a copy, and
+/// _mlir_memref_to_llvm_free. Entry points get their C interface and then
+/// their packed wrapper.
 void addLLVMLowering(OpPassManager &pm) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = true;
+  memrefToLLVM.useAlignedAlloc = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -142,8 +146,7 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
 
 void registerPipelines() {
   PassPipelineRegistration<>(
-      "dl-to-linalg-pipeline",
-      "Lower dl functions to fused linalg on tensors",
+      "dl-to-linalg-pipeline", "Lower dl functions to fused linalg on tensors",
       [](OpPassManager &pm) { buildDLToLinalgPipeline(pm); });
   PassPipelineRegistration<CPUPipelineOptions>(
       "dl-linalg-to-llvm-pipeline",

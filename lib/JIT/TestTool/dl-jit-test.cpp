@@ -63,8 +63,8 @@ static void standInFail(const char *message) {
 }
 static void *standInAlloc(size_t size) { return std::malloc(size ? size : 1); }
 static void *standInAlignedAlloc(size_t alignment, size_t size) {
-  return std::aligned_alloc(alignment, (size + alignment - 1) / alignment *
-                                          alignment);
+  return std::aligned_alloc(alignment,
+                            (size + alignment - 1) / alignment * alignment);
 }
 static void standInFree(void *pointer) { std::free(pointer); }
 }
@@ -309,7 +309,7 @@ int main(int argc, char **argv) {
   std::vector<int64_t> results(resultWords + 1);
   packedArgs.push_back(results.data());
 
-  reinterpret_cast<void (*)(void **)>(*packed)(packedArgs.data());
+  reinterpret_cast<void (*)(void **)> (*packed)(packedArgs.data());
 
   const int64_t *words = results.data();
   for (auto [i, type] : llvm::enumerate(signature.getResults()))
