@@ -170,6 +170,16 @@ public:
 private:
   dl_status checkSignature() const;
   dl_status checkArgument(size_t i, const dl_tensor &arg);
+  /// A value's name for messages, "argument 'x'" between `prefix` and
+  /// `suffix`; only formatted when a check fails, since calls are frequent.
+  Message describe(size_t value, const char *prefix = "",
+                   const char *suffix = "") const {
+    Message text;
+    text.append("%s", prefix);
+    appendValueName(text, sig, value);
+    text.append("%s", suffix);
+    return text;
+  }
   /// "f: argument 'x' has shape f32[3] but the signature says f32[B]
   /// (B = 2 from argument 'y')", for `what` ("argument 'x'", "the buffer
   /// for result 0") and its type.
@@ -216,13 +226,10 @@ dl_status CallChecker::checkSignature() const {
                     "%s: the signature's value lists are invalid", entryName());
   for (size_t v = 0; v < size_t(sig.num_args) + size_t(sig.num_results); ++v) {
     const dl_value_info &info = valueInfo(sig, v);
-    if (!isValidDtype(info.dtype) || info.rank < 0 || info.rank > DL_MAX_RANK) {
-      Message name;
-      appendValueName(name, sig, v);
+    if (!isValidDtype(info.dtype) || info.rank < 0 || info.rank > DL_MAX_RANK)
       return setError(DL_ERROR_INVALID_ARGUMENT,
                       "%s: the signature of %s has an invalid dtype or rank",
-                      entryName(), name.str());
-    }
+                      entryName(), describe(v).str());
   }
   return DL_OK;
 }
@@ -241,30 +248,28 @@ dl_status CallChecker::mismatch(dl_status status, size_t value,
 }
 
 dl_status CallChecker::checkArgument(size_t i, const dl_tensor &arg) {
-  Message name;
-  appendValueName(name, sig, i);
   if (!isValidDtype(arg.dtype) || arg.rank < 0 || arg.rank > DL_MAX_RANK)
     return setError(DL_ERROR_INVALID_ARGUMENT,
                     "%s: %s has an invalid dtype or rank", entryName(),
-                    name.str());
+                    describe(i).str());
   int64_t numel = checkedNumel(arg.rank, arg.shape);
   if (numel < 0) {
     Message type;
     appendType(type, arg.dtype, arg.rank, arg.shape);
     return setError(DL_ERROR_INVALID_ARGUMENT, "%s: %s has an invalid shape %s",
-                    entryName(), name.str(), type.str());
+                    entryName(), describe(i).str(), type.str());
   }
   const dl_value_info &info = sig.args[i];
   bool shapeAgrees = arg.rank == info.rank && symbols.match(i, arg.shape) < 0;
   if (arg.dtype != info.dtype)
-    return mismatch(DL_ERROR_DTYPE, i, name.str(), "type", arg.dtype, arg.rank,
-                    arg.shape);
+    return mismatch(DL_ERROR_DTYPE, i, describe(i).str(), "type", arg.dtype,
+                    arg.rank, arg.shape);
   if (!shapeAgrees)
-    return mismatch(DL_ERROR_SHAPE, i, name.str(), "shape", arg.dtype, arg.rank,
-                    arg.shape);
+    return mismatch(DL_ERROR_SHAPE, i, describe(i).str(), "shape", arg.dtype,
+                    arg.rank, arg.shape);
   if (!arg.data && numel > 0)
     return setError(DL_ERROR_INVALID_ARGUMENT, "%s: %s has null data",
-                    entryName(), name.str());
+                    entryName(), describe(i).str());
   return DL_OK;
 }
 
@@ -274,15 +279,13 @@ dl_status CallChecker::checkCallerBuffers(const dl_tensor *results) {
     if (!buffer.data)
       continue;
     size_t value = size_t(sig.num_args) + i;
-    Message what;
-    what.append("the buffer for ");
-    appendValueName(what, sig, value);
+    const char *bufferFor = "the buffer for ";
     if (!isValidDtype(buffer.dtype) || buffer.rank < 0 ||
         buffer.rank > DL_MAX_RANK ||
         checkedNumel(buffer.rank, buffer.shape) < 0)
       return setError(DL_ERROR_INVALID_ARGUMENT,
                       "%s: %s has an invalid dtype, rank or shape", entryName(),
-                      what.str());
+                      describe(value, bufferFor).str());
     // Only the extents the arguments determine can be checked before the
     // call; checkBufferShape checks the rest afterwards.
     const dl_value_info &info = sig.results[i];
@@ -294,11 +297,11 @@ dl_status CallChecker::checkCallerBuffers(const dl_tensor *results) {
         agrees = buffer.shape[d] == expected;
     }
     if (buffer.dtype != info.dtype)
-      return mismatch(DL_ERROR_DTYPE, value, what.str(), "type", buffer.dtype,
-                      buffer.rank, buffer.shape);
+      return mismatch(DL_ERROR_DTYPE, value, describe(value, bufferFor).str(),
+                      "type", buffer.dtype, buffer.rank, buffer.shape);
     if (!agrees)
-      return mismatch(DL_ERROR_SHAPE, value, what.str(), "shape", buffer.dtype,
-                      buffer.rank, buffer.shape);
+      return mismatch(DL_ERROR_SHAPE, value, describe(value, bufferFor).str(),
+                      "shape", buffer.dtype, buffer.rank, buffer.shape);
   }
   return DL_OK;
 }
@@ -306,16 +309,15 @@ dl_status CallChecker::checkCallerBuffers(const dl_tensor *results) {
 dl_status CallChecker::checkResult(size_t i, int32_t rank, const int64_t *sizes,
                                    const void *data) {
   size_t value = size_t(sig.num_args) + i;
-  Message what;
-  appendValueName(what, sig, value);
-  what.append(" from the generated code");
+  const char *fromCode = " from the generated code";
   int64_t numel = checkedNumel(rank, sizes);
   if (numel < 0 || (numel > 0 && !data))
     return setError(DL_ERROR_RUNTIME, "%s: %s has an invalid descriptor",
-                    entryName(), what.str());
+                    entryName(), describe(value, "", fromCode).str());
   // A disagreement here is a bug in the compiler, not in the caller.
   if (symbols.match(value, sizes) >= 0)
-    return mismatch(DL_ERROR_RUNTIME, value, what.str(), "shape",
+    return mismatch(DL_ERROR_RUNTIME, value,
+                    describe(value, "", fromCode).str(), "shape",
                     sig.results[i].dtype, rank, sizes);
   return DL_OK;
 }

@@ -2,23 +2,29 @@
 
 #include "ArrayFile.h"
 
-#include <cstring>
+#include <filesystem>
 #include <fstream>
 
 using namespace dl::npy;
 
 namespace {
 
-/// Whether the file looks like a zip archive: its first bytes are a local
-/// file header or the end record of an empty archive. Files that cannot be
-/// read fall back to the extension (the reader reports the real problem).
+/// Whether the file is a zip archive. A regular file is told by its first
+/// bytes when they are a zip local file header or end record (empty
+/// archive), or the .npy magic; otherwise by its extension, as are pipes
+/// (which sniffing would consume) and missing files (the reader reports).
 bool isZipFile(const std::string &path) {
-  char start[4] = {};
-  std::ifstream file(path, std::ios::binary);
-  if (file.read(start, sizeof(start)) && start[0] == 'P' && start[1] == 'K')
-    return (start[2] == 3 && start[3] == 4) || (start[2] == 5 && start[3] == 6);
-  if (file.gcount() >= 1 && start[0] == '\x93')
-    return false;
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error)) {
+    char start[4] = {};
+    std::ifstream file(path, std::ios::binary);
+    file.read(start, sizeof(start));
+    if (start[0] == 'P' && start[1] == 'K' &&
+        ((start[2] == 3 && start[3] == 4) || (start[2] == 5 && start[3] == 6)))
+      return true;
+    if (start[0] == '\x93')
+      return false;
+  }
   return path.size() >= 4 && path.compare(path.size() - 4, 4, ".npz") == 0;
 }
 
