@@ -143,11 +143,12 @@ struct MatmulToLinalg : OpConversionPattern<dl::MatmulOp> {
     RankedTensorType lhsType = tensorType(lhs), rhsType = tensorType(rhs);
     int64_t batchRank = std::max(lhsType.getRank(), rhsType.getRank()) - 2;
 
-    // The common batch shape; its dynamic extents must agree at run time.
+    // The common batch shape, that of the result (inferred by the op); the
+    // dynamic extents that meet in it must agree at run time.
     ArrayRef<int64_t> lhsBatch = lhsType.getShape().drop_back(2);
     ArrayRef<int64_t> rhsBatch = rhsType.getShape().drop_back(2);
-    SmallVector<int64_t> batchShape =
-        *dl::broadcastShapes({lhsBatch, rhsBatch});
+    ArrayRef<int64_t> batchShape =
+        resultType.getShape().take_front(batchRank);
     SmallVector<OpFoldResult> batchSizes(resultSizes.take_front(batchRank));
     for (int64_t j = 0; j < batchRank; ++j) {
       int64_t li = j - (batchRank - (int64_t)lhsBatch.size());
