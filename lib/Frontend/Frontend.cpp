@@ -2,6 +2,7 @@
 
 #include "dl/Frontend/Frontend.h"
 
+#include "Builtins.h"
 #include "Elaborator.h"
 
 #include "dl/Dialect/DLDialect.h"
@@ -104,4 +105,55 @@ Frontend::emit(llvm::ArrayRef<std::string> names) {
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;
   return module;
+}
+
+static std::string formatReal(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", value);
+  std::string s = text;
+  if (s.find_first_of(".e") == std::string::npos)
+    s += ".0";
+  return s;
+}
+
+std::vector<BuiltinInfo> dl::listBuiltins(DiagnosticEngine &diags) {
+  std::vector<BuiltinInfo> result;
+  for (const Builtin &b : allBuiltins()) {
+    std::string signature = b.name + "(";
+    for (size_t i = 0; i < b.params.size(); ++i) {
+      const BuiltinParam &p = b.params[i];
+      signature += (i ? ", " : "") + p.name;
+      switch (p.kind) {
+      case BuiltinParam::Default::Required: break;
+      case BuiltinParam::Default::None: signature += "=none"; break;
+      case BuiltinParam::Default::Int:
+        signature += "=" + std::to_string(p.intValue);
+        break;
+      case BuiltinParam::Default::Float:
+        signature += "=" + formatReal(p.floatValue);
+        break;
+      case BuiltinParam::Default::Bool:
+        signature += p.boolValue ? "=true" : "=false";
+        break;
+      }
+    }
+    result.push_back({b.name, signature + ")", b.summary});
+  }
+  ModuleLoader loader(diags.getSourceMgr(), diags, SearchPath());
+  if (const LoadedModule *prelude = loader.getPrelude())
+    for (const auto &fn : prelude->ast->functions) {
+      std::string signature = fn->name + "(";
+      for (size_t i = 0; i < fn->params.size(); ++i) {
+        const ast::Param &p = fn->params[i];
+        signature += (i ? ", " : "") + p.name;
+        if (auto *f = llvm::dyn_cast_or_null<ast::FloatExpr>(p.defaultValue.get()))
+          signature += "=" + formatReal(f->value);
+        else if (auto *s = llvm::dyn_cast_or_null<ast::StringExpr>(
+                     p.defaultValue.get()))
+          signature += "=\"" + s->value + "\"";
+      }
+      std::string summary = llvm::StringRef(fn->doc).split('\n').first.str();
+      result.push_back({fn->name, signature + ")", summary});
+    }
+  return result;
 }

@@ -12,6 +12,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -169,4 +170,13 @@ int dl::emitCommand(const DriverOptions &options) {
   }
   out->keep();
   return 0;
+}
+
+int dl::listBuiltinsCommand(const DriverOptions &options) {
+  llvm::SourceMgr sourceMgr;
+  DiagnosticEngine diags(sourceMgr, llvm::errs(), options.color);
+  for (const BuiltinInfo &b : listBuiltins(diags))
+    llvm::outs() << llvm::left_justify(b.signature, 56) << " " << b.summary
+                 << "\n";
+  return diags.hadError() ? 1 : 0;
 }

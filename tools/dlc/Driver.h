@@ -31,6 +31,7 @@ struct DriverOptions {
 int emitCommand(const DriverOptions &options);
 int runCommand(const DriverOptions &options);
 int listEntriesCommand(const DriverOptions &options);
+int listBuiltinsCommand(const DriverOptions &options);
 
 } // namespace dl
 

@@ -84,6 +84,10 @@ static cl::opt<bool> listEntries(
     "list-entries", cl::desc("List the entry points of the file"),
     cl::cat(category));
 
+static cl::opt<bool> listBuiltins(
+    "list-builtins", cl::desc("List the built-in functions and exit"),
+    cl::cat(category));
+
 static void printVersion(raw_ostream &os) {
   os << "dlc " << dl::kVersion << " (LLVM/MLIR " << LLVM_VERSION_STRING
      << ")\n";
@@ -110,6 +114,8 @@ int main(int argc, char **argv) {
                   errs().has_colors();
   options.executablePath = sys::fs::getMainExecutable(argv[0], (void *)&main);
 
+  if (listBuiltins)
+    return dl::listBuiltinsCommand(options);
   if (inputFile.empty()) {
     WithColor::error(errs(), "dlc") << "no input file (try dlc --help)\n";
     return 1;

@@ -57,6 +57,15 @@ private:
   const LoadedModule *main = nullptr;
 };
 
+/// The built-in functions (implemented in C++) and the prelude's functions
+/// (written in DL): name, parameters and a one-line summary each.
+struct BuiltinInfo {
+  std::string name;
+  std::string signature; // "sum(x, axis=none, keepdims=false)"
+  std::string summary;
+};
+std::vector<BuiltinInfo> listBuiltins(DiagnosticEngine &diags);
+
 /// Registers the dialects the front end produces.
 void registerFrontendDialects(mlir::MLIRContext &context);
 
