@@ -117,8 +117,8 @@ mlir::Value dropUnitDims(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value getProduct(mlir::OpBuilder &b, mlir::Location loc,
                        llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
-/// The identity value `value` of an element type: a float for float types,
-/// an integer otherwise.
+/// The constant `value` of a scalar type: a float for float types, an
+/// integer otherwise.
 mlir::Value createConstant(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Type type, double value);
 
