@@ -969,6 +969,7 @@ bool Elaborator::execStmt(const ast::Stmt &stmt, Env &env) {
     env.frame->result = values.size() == 1 ? std::move(values[0])
                                            : Value::tuple(std::move(values));
     env.frame->returned = true;
+    env.frame->returnLoc = ret->values.front()->getLoc();
     return true;
   }
   if (auto *loop = llvm::dyn_cast<ast::ForStmt>(&stmt)) {
@@ -1211,14 +1212,15 @@ std::optional<Value> Elaborator::callFunction(const ast::FnDecl &fn,
              result.elements->size() == fn.results->size()) {
     results = *result.elements;
   } else {
-    return error(fn.endLoc, "'" + calleeName + "' returns " +
+    return error(frame.returnLoc, "'" + calleeName + "' returns " +
                                 result.describe() + " but declares " +
                                 llvm::Twine(fn.results->size()) + " results"),
            std::nullopt;
   }
   for (size_t i = 0; i < results.size(); ++i) {
     std::optional<Value> conformed =
-        conform(results[i], (*fn.results)[i], env, frame.symbols, at,
+        conform(results[i], (*fn.results)[i], env, frame.symbols,
+                frame.returnLoc,
                 "result " + llvm::Twine(i) + " of '" + calleeName + "'");
     if (!conformed)
       return std::nullopt;

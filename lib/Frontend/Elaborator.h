@@ -80,6 +80,7 @@ struct Frame {
   llvm::StringMap<Dim> symbols; // symbols of the declared parameter types
   std::optional<Value> result;
   bool returned = false;
+  llvm::SMLoc returnLoc; // the returned expression, for result errors
 };
 
 /// Where names are looked up: local scopes, the call's symbols, the model
@@ -292,7 +293,7 @@ private:
   struct DimSpec {
     enum class Kind { Known, Symbol, Any } kind;
     Dim dim;          // Known
-    std::string name; // Symbol
+    std::string name; // Symbol; for Known, the symbol it was bound as
   };
   struct ResolvedType {
     ast::TypeExpr::Kind kind;

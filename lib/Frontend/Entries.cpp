@@ -168,8 +168,9 @@ bool Elaborator::emitEntry(mlir::ModuleOp module, const EntryCandidate &entry) {
     return false;
   EntryCandidate resolved = entry;
   resolved.self = *root;
+  unsigned errorsBefore = diags.getNumErrors();
   std::vector<const ParamSlot *> params = paramsOf(resolved);
-  if (diags.hadError())
+  if (diags.getNumErrors() != errorsBefore)
     return false;
   return buildEntryFunction(module, resolved, params);
 }
@@ -294,15 +295,15 @@ bool Elaborator::buildEntryFunction(
     results.push_back(*frame.result);
   if (fn.results) {
     if (fn.results->size() != results.size())
-      return error(fn.endLoc, "'" + entry.name + "' returns " +
+      return error(frame.returnLoc, "'" + entry.name + "' returns " +
                                   llvm::Twine(results.size()) +
                                   " values but declares " +
                                   llvm::Twine(fn.results->size()));
     for (size_t i = 0; i < results.size(); ++i) {
       std::optional<Value> c =
           conform(results[i], (*fn.results)[i], env, frame.symbols,
-                  fn.endLoc, "result " + llvm::Twine(i) + " of '" +
-                                 entry.name + "'");
+                  frame.returnLoc,
+                  "result " + llvm::Twine(i) + " of '" + entry.name + "'");
       if (!c)
         return false;
       results[i] = *c;

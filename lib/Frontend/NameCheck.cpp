@@ -294,6 +294,7 @@ void NameChecker::checkModel(const ModelDecl &model) {
 }
 
 bool NameChecker::run() {
+  // Declarations in source order, so that errors come out in that order.
   llvm::StringMap<llvm::SMLoc> topLevel;
   auto define = [&](const std::string &name, llvm::SMLoc loc) {
     if (auto [it, inserted] = topLevel.try_emplace(name, loc); !inserted) {
@@ -302,21 +303,32 @@ bool NameChecker::run() {
       ok = false;
     }
   };
-  for (const auto &f : module.ast->functions)
-    define(f->name, f->nameRange.Start);
-  for (const auto &m : module.ast->models)
-    define(m->name, m->nameRange.Start);
-  for (const auto &g : module.ast->globals)
-    define(g->name, g->nameRange.Start);
-  for (const auto &g : module.ast->globals) {
-    scopes.clear();
-    scopes.emplace_back();
-    expr(*g->value);
+  for (const Module::Item &item : module.ast->order) {
+    if (diags.tooManyErrors())
+      break;
+    switch (item.kind) {
+    case Module::Item::Kind::Function: {
+      const FnDecl &f = *module.ast->functions[item.index];
+      define(f.name, f.nameRange.Start);
+      checkFunction(f, nullptr);
+      break;
+    }
+    case Module::Item::Kind::Model: {
+      const ModelDecl &m = *module.ast->models[item.index];
+      define(m.name, m.nameRange.Start);
+      checkModel(m);
+      break;
+    }
+    case Module::Item::Kind::Global: {
+      const GlobalDecl &g = *module.ast->globals[item.index];
+      define(g.name, g.nameRange.Start);
+      scopes.clear();
+      scopes.emplace_back();
+      expr(*g.value);
+      break;
+    }
+    }
   }
-  for (const auto &f : module.ast->functions)
-    checkFunction(*f, nullptr);
-  for (const auto &m : module.ast->models)
-    checkModel(*m);
   return ok;
 }
 

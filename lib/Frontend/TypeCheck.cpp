@@ -70,6 +70,7 @@ Elaborator::resolveType(const ast::TypeExpr &type, Env &env,
       if (auto it = symbols.find(name->name); it != symbols.end()) {
         spec.kind = DimSpec::Kind::Known;
         spec.dim = it->second;
+        spec.name = name->name; // for messages: "(B = 32)"
         resolved.dims.push_back(spec);
         continue;
       }
@@ -226,7 +227,7 @@ std::optional<Value> Elaborator::conform(const Value &value,
     }
     if (expected && *expected != actual) {
       std::string binding;
-      if (spec.kind == DimSpec::Kind::Symbol)
+      if (!spec.name.empty() && spec.name != expected->str())
         binding = " (" + spec.name + " = " + expected->str() + ")";
       error(at, what + " has type " + t->type.str() + " but " + declared +
                     " is expected: dimension " + llvm::Twine(i) + " is " +
