@@ -100,17 +100,19 @@ SmallVector<OpFoldResult> getBroadcastResultDims(OpBuilder &b, Location loc,
       dims.push_back(b.getIndexAttr(resultShape[i]));
       continue;
     }
+    // A dynamic result extent comes from an operand whose extent is dynamic
+    // in that position (broadcastShapes never makes one up). Should the
+    // types disagree, the first operand that reaches the position answers.
     OpFoldResult found;
     for (Value operand : operands) {
       auto type = cast<RankedTensorType>(operand.getType());
       int64_t d = i - (rank - type.getRank());
-      if (d >= 0 && type.isDynamicDim(d)) {
-        found = tensor::DimOp::create(b, loc, operand, d).getResult();
+      if (d >= 0 && (type.isDynamicDim(d) || !found))
+        found = getDimOpFoldResult(b, loc, operand, d);
+      if (d >= 0 && type.isDynamicDim(d))
         break;
-      }
     }
-    assert(found && "dynamic result extent without a dynamic operand extent");
-    dims.push_back(found);
+    dims.push_back(found ? found : b.getIndexAttr(1));
   }
   return dims;
 }

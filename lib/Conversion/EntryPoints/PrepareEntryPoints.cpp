@@ -46,6 +46,25 @@ LogicalResult checkEntryType(func::FuncOp function, Type type, StringRef what,
   return success();
 }
 
+/// The `dl.*` attributes of arguments and results describe the signature
+/// for the runtime, which reads them before lowering; LLVM IR has no use for
+/// them (its translation warns about unknown parameter attributes).
+void stripSignatureAttributes(func::FuncOp function) {
+  auto strip = [](DictionaryAttr attrs) -> DictionaryAttr {
+    if (!attrs)
+      return attrs;
+    SmallVector<NamedAttribute> kept;
+    for (NamedAttribute attr : attrs)
+      if (!attr.getName().getValue().starts_with("dl."))
+        kept.push_back(attr);
+    return DictionaryAttr::get(attrs.getContext(), kept);
+  };
+  for (unsigned i = 0, e = function.getNumArguments(); i < e; ++i)
+    function.setArgAttrs(i, strip(function.getArgAttrDict(i)));
+  for (unsigned i = 0, e = function.getNumResults(); i < e; ++i)
+    function.setResultAttrs(i, strip(function.getResultAttrDict(i)));
+}
+
 struct DLPrepareEntryPointsPass
     : dl::impl::DLPrepareEntryPointsBase<DLPrepareEntryPointsPass> {
   void runOnOperation() override {
@@ -60,6 +79,7 @@ struct DLPrepareEntryPointsPass
         ok &= succeeded(checkEntryType(function, result, "result", i));
       function->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                         UnitAttr::get(&getContext()));
+      stripSignatureAttributes(function);
     }
     if (!ok)
       signalPassFailure();

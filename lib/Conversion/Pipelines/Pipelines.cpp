@@ -32,16 +32,15 @@ void addDLCleanup(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-/// Stage 2: dl to linalg, tensor, arith, math and scf, on tensors; then one
-/// function per entry point: private helpers are inlined into their callers
-/// and deleted, so that every later pass sees whole entry functions (fusion
-/// across calls, no call boundaries to bufferize). The inliner runs after
-/// the conversion because the dl dialect has no DialectInlinerInterface, so
-/// the inliner would not move its ops.
+/// Stage 2: one function per entry point (private helpers are inlined into
+/// their callers and deleted, so that every later pass sees whole entry
+/// functions: fusion across calls, no call boundaries to bufferize), then
+/// dl to linalg, tensor, arith, math and scf, on tensors.
 void addDLToLinalg(OpPassManager &pm) {
-  pm.addPass(createConvertDLToLinalg());
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
 }
 
