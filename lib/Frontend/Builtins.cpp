@@ -94,6 +94,12 @@ template <typename OpTy> static std::optional<Value> numericUnary(BuiltinContext
 static std::optional<Value> pow(BuiltinContext &c) {
   return c.e.binaryOp(ast::BinaryOp::Pow, c.arg(0), c.arg(1), c.at);
 }
+static std::optional<Value> floorDivide(BuiltinContext &c) {
+  return c.e.binaryOp(ast::BinaryOp::FloorDiv, c.arg(0), c.arg(1), c.at);
+}
+static std::optional<Value> remainder(BuiltinContext &c) {
+  return c.e.binaryOp(ast::BinaryOp::Mod, c.arg(0), c.arg(1), c.at);
+}
 static std::optional<Value> maximum(BuiltinContext &c) {
   return c.e.elementwise(E::Max, c.arg(0), c.arg(1), c.at, "maximum");
 }
@@ -803,6 +809,10 @@ static const std::vector<Builtin> &table() {
     add("neg", {req("x")}, "-x", numericUnary<NegOp>);
     add("sign", {req("x")}, "-1, 0 or 1", numericUnary<SignOp>);
     add("pow", {req("x"), req("y")}, "x ** y", pow);
+    add("floor_divide", {req("x"), req("y")},
+        "floor(x / y); integer in, integer out", floorDivide);
+    add("remainder", {req("x"), req("y")},
+        "x % y, with the sign of y (Python's %)", remainder);
     add("maximum", {req("x"), req("y")}, "elementwise maximum (NaN wins)",
         maximum);
     add("minimum", {req("x"), req("y")}, "elementwise minimum (NaN wins)",

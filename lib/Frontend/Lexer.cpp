@@ -58,7 +58,6 @@ StringRef dl::spell(TokenKind kind) {
   case TokenKind::Minus: return "'-'";
   case TokenKind::Star: return "'*'";
   case TokenKind::Slash: return "'/'";
-  case TokenKind::SlashSlash: return "'//'";
   case TokenKind::Percent: return "'%'";
   case TokenKind::At: return "'@'";
   case TokenKind::StarStar: return "'**'";
@@ -245,8 +244,7 @@ Token Lexer::next() {
   case '*':
     return two('*') ? punct(TokenKind::StarStar, 2) : punct(TokenKind::Star, 1);
   case '/':
-    return two('/') ? punct(TokenKind::SlashSlash, 2)
-                    : punct(TokenKind::Slash, 1);
+    return punct(TokenKind::Slash, 1); // "//" and "/*" start comments
   case '=':
     return two('=') ? punct(TokenKind::EqEq, 2) : punct(TokenKind::Assign, 1);
   case '!':

@@ -656,7 +656,6 @@ static std::optional<BinaryInfo> binaryInfo(TokenKind kind) {
   case TokenKind::Minus: return BinaryInfo{BinaryOp::Sub, 6};
   case TokenKind::Star: return BinaryInfo{BinaryOp::Mul, 7};
   case TokenKind::Slash: return BinaryInfo{BinaryOp::Div, 7};
-  case TokenKind::SlashSlash: return BinaryInfo{BinaryOp::FloorDiv, 7};
   case TokenKind::Percent: return BinaryInfo{BinaryOp::Mod, 7};
   case TokenKind::At: return BinaryInfo{BinaryOp::MatMul, 7};
   default: return std::nullopt;

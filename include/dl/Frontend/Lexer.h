@@ -27,7 +27,7 @@ enum class TokenKind {
   LParen, RParen, LBracket, RBracket, LBrace, RBrace, Comma, Colon,
   Semicolon, Dot, DotDot, Ellipsis, Arrow, Assign, Question,
   // Operators.
-  Plus, Minus, Star, Slash, SlashSlash, Percent, At, StarStar, EqEq, NotEq,
+  Plus, Minus, Star, Slash, Percent, At, StarStar, EqEq, NotEq,
   Less, LessEq, Greater, GreaterEq,
 };
 
