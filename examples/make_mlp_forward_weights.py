@@ -3,8 +3,9 @@
 writes its weights, by DL parameter name, to mlp_forward.npz.
 
 Run with Debian's Python (it has torch and numpy): /usr/bin/python3
-examples/make_mlp_forward_weights.py. The committed .npz is its output; the
-script is here so that anyone can check where the numbers come from.
+examples/make_mlp_forward_weights.py. The committed .npz is its output (and
+test/Examples/Inputs/mlp_forward.expected.npz, what the example must print);
+the script is here so that anyone can check where the numbers come from.
 
 DL's Dense stores w as in x out (y = x @ w + b), so torch's Linear.weight
 (out x in) is transposed.
@@ -44,7 +45,8 @@ with torch.no_grad():
     rows = [0, 5, 10, 17, 20, 25]  # held-out flowers used by the example
     print("example flowers:", test[rows].tolist())
     print("labels:", test[rows, 4].astype(int).tolist())
-    print("probabilities:", torch.softmax(net(xt[rows]), 1).numpy().round(4).tolist())
+    probabilities = torch.softmax(net(xt[rows]), 1).numpy()
+    print("probabilities:", probabilities.round(4).tolist())
 
 linear = [net[0], net[2], net[4]]
 names = ["net.layers.0", "net.layers.1", "net.layers.2"]
@@ -53,3 +55,10 @@ for name, layer in zip(names, linear):
     arrays[name + ".w"] = layer.weight.detach().numpy().T.copy()
     arrays[name + ".b"] = layer.bias.detach().numpy().copy()
 np.savez(os.path.join(HERE, "mlp_forward.npz"), **arrays)
+
+# What examples/mlp_forward.dl's main must return, for the test of the
+# example (test/Examples): PyTorch's probabilities and predicted labels.
+np.savez(os.path.join(HERE, "..", "test", "Examples", "Inputs",
+                      "mlp_forward.expected.npz"),
+         arr_0=probabilities.astype(np.float32),
+         arr_1=probabilities.argmax(1).astype(np.int64))

@@ -1,6 +1,7 @@
 # lit configuration for dlc's tests.
 import os
 import shutil
+import sys
 
 import lit.formats
 
@@ -19,6 +20,9 @@ config.environment.pop("DLC_PATH", None)
 config.environment["TERM"] = "dumb"
 config.environment["NO_COLOR"] = "1"
 
+# The Python running lit, for generating large inputs (never for expected
+# values: those are committed fixtures).
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%dl_src", config.dl_source_dir))
 config.substitutions.append(("%stdlib", os.path.join(config.dl_source_dir, "stdlib")))
 config.substitutions.append(("%examples", os.path.join(config.dl_source_dir, "examples")))
