@@ -352,6 +352,12 @@ bool Elaborator::buildEntryFunction(
   func->setAttr(attrs::kEntry, builder.getUnitAttr());
   if (!fn.doc.empty())
     func->setAttr(attrs::kDoc, builder.getStringAttr(fn.doc));
+  if (entry.self) {
+    func->setAttr(attrs::kModel, builder.getStringAttr(entry.self->decl->name));
+    if (!entry.self->decl->doc.empty())
+      func->setAttr(attrs::kModelDoc,
+                    builder.getStringAttr(entry.self->decl->doc));
+  }
   bool anyInitializer = llvm::any_of(
       kept, [](const ParamSlot *s) { return s->member->value != nullptr; });
   if (anyInitializer) {

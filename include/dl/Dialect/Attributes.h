@@ -21,6 +21,10 @@ constexpr llvm::StringLiteral kInit = "dl.init";
 constexpr llvm::StringLiteral kKind = "dl.kind";
 /// String: the doc comment of a function, model, parameter or argument.
 constexpr llvm::StringLiteral kDoc = "dl.doc";
+/// String and string, on an entry that is a method of a model: the model's
+/// name and its doc comment.
+constexpr llvm::StringLiteral kModel = "dl.model";
+constexpr llvm::StringLiteral kModelDoc = "dl.model_doc";
 /// String, on arguments and results: the source name; for parameters and
 /// state the hierarchical path (`encoder.layers.2.w`).
 constexpr llvm::StringLiteral kName = "dl.name";
