@@ -10,8 +10,8 @@ log=$(mktemp)
 /usr/lib/llvm-22/bin/lit -v "$BUILD_DIR/test" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# lit's summary lines look like "  Passed: 12".
-count() { local v; v=$(grep -E "^ *$1: +[0-9]+ *$" "$log" | awk '{print $NF}' | tail -1); echo "${v:-0}"; }
+# lit's summary lines look like "  Passed: 12 (100.00%)".
+count() { local v; v=$(grep -E "^ *$1: +[0-9]+" "$log" | sed -E "s/^ *$1: +([0-9]+).*/\1/" | tail -1); echo "${v:-0}"; }
 passed=$(( $(count Passed) + $(count "Expectedly Failed") ))
 failed=$(( $(count Failed) + $(count "Unexpectedly Passed") + $(count Unresolved) + $(count "Timed Out") ))
 skipped=$(( $(count Skipped) + $(count Unsupported) + $(count Excluded) ))
