@@ -352,24 +352,16 @@ std::optional<Value> Elaborator::eval(const ast::Expr &expr, Env &env) {
     return evalIndex(*base, index.items, expr.getLoc(), env);
   }
   case K::Array: {
-    std::vector<Value> elements;
-    for (const ast::ExprPtr &e : llvm::cast<ast::ArrayExpr>(expr).elements) {
-      std::optional<Value> v = eval(*e, env);
-      if (!v)
-        return std::nullopt;
-      elements.push_back(std::move(*v));
-    }
-    return Value::list(std::move(elements));
+    auto elements = evalAll(llvm::cast<ast::ArrayExpr>(expr).elements, env);
+    if (!elements)
+      return std::nullopt;
+    return Value::list(std::move(*elements));
   }
   case K::Tuple: {
-    std::vector<Value> elements;
-    for (const ast::ExprPtr &e : llvm::cast<ast::TupleExpr>(expr).elements) {
-      std::optional<Value> v = eval(*e, env);
-      if (!v)
-        return std::nullopt;
-      elements.push_back(std::move(*v));
-    }
-    return Value::tuple(std::move(elements));
+    auto elements = evalAll(llvm::cast<ast::TupleExpr>(expr).elements, env);
+    if (!elements)
+      return std::nullopt;
+    return Value::tuple(std::move(*elements));
   }
   case K::Range: {
     auto &range = llvm::cast<ast::RangeExpr>(expr);
@@ -423,6 +415,18 @@ std::optional<Value> Elaborator::eval(const ast::Expr &expr, Env &env) {
   }
   }
   return std::nullopt;
+}
+
+std::optional<std::vector<Value>>
+Elaborator::evalAll(const std::vector<ast::ExprPtr> &exprs, Env &env) {
+  std::vector<Value> values;
+  for (const ast::ExprPtr &e : exprs) {
+    std::optional<Value> v = eval(*e, env);
+    if (!v)
+      return std::nullopt;
+    values.push_back(std::move(*v));
+  }
+  return values;
 }
 
 std::optional<Value> Elaborator::evalUnary(const ast::UnaryExpr &expr,
@@ -957,13 +961,10 @@ bool Elaborator::execStmt(const ast::Stmt &stmt, Env &env) {
   if (auto *ret = llvm::dyn_cast<ast::ReturnStmt>(&stmt)) {
     if (!env.frame)
       return error(stmt.getLoc(), "'return' outside a function");
-    std::vector<Value> values;
-    for (const ast::ExprPtr &e : ret->values) {
-      std::optional<Value> v = eval(*e, env);
-      if (!v)
-        return false;
-      values.push_back(std::move(*v));
-    }
+    std::optional<std::vector<Value>> evaluated = evalAll(ret->values, env);
+    if (!evaluated)
+      return false;
+    std::vector<Value> values = std::move(*evaluated);
     if (values.empty())
       return error(stmt.getLoc(), "'return' needs a value");
     env.frame->result = values.size() == 1 ? std::move(values[0])

@@ -140,6 +140,7 @@ public:
   std::optional<Value> toTensor(const Value &v, llvm::SMLoc at,
                                 std::optional<DType> dtype = std::nullopt);
   Value cast(const Value &tensor, DType dtype, llvm::SMLoc at);
+  bool listsToTensors(llvm::ArrayRef<Value *> values, llvm::SMLoc at);
   std::optional<int64_t> toInt(const Value &v, llvm::SMLoc at,
                                llvm::StringRef what);
   std::optional<double> toDouble(const Value &v, llvm::SMLoc at,
@@ -252,6 +253,8 @@ private:
 
   // Expressions and statements.
   std::optional<Value> eval(const ast::Expr &expr, Env &env);
+  std::optional<std::vector<Value>>
+  evalAll(const std::vector<ast::ExprPtr> &exprs, Env &env);
   std::optional<Value> evalBinary(const ast::BinaryExpr &expr, Env &env);
   std::optional<Value> evalUnary(const ast::UnaryExpr &expr, Env &env);
   std::optional<Value> evalCall(const ast::CallExpr &expr, Env &env);
@@ -342,6 +345,19 @@ private:
     llvm::StringMap<std::pair<mlir::Value, int64_t>> argumentExtents;
   };
   FunctionState *current = nullptr;
+  /// Creates `name` with an entry block, points the builder into it and
+  /// makes it the current function for the scope's lifetime.
+  class FunctionScope {
+  public:
+    FunctionScope(Elaborator &e, FunctionState &state, mlir::ModuleOp module,
+                  llvm::StringRef name, mlir::Location loc,
+                  mlir::TypeRange argTypes);
+    ~FunctionScope() { e.current = nullptr; }
+
+  private:
+    Elaborator &e;
+    mlir::OpBuilder::InsertionGuard insertion;
+  };
   const TensorType *initType = nullptr;
 
   /// Call sites of the calls being elaborated, outermost first.

@@ -22,6 +22,18 @@ using namespace dl;
 using llvm::SMLoc;
 using llvm::StringRef;
 
+Elaborator::FunctionScope::FunctionScope(Elaborator &e, FunctionState &state,
+                                         mlir::ModuleOp module, StringRef name,
+                                         mlir::Location location,
+                                         mlir::TypeRange argTypes)
+    : e(e), insertion(e.builder) {
+  e.builder.setInsertionPointToEnd(module.getBody());
+  state.func = mlir::func::FuncOp::create(
+      e.builder, location, name, e.builder.getFunctionType(argTypes, {}));
+  e.builder.setInsertionPointToStart(state.func.addEntryBlock());
+  e.current = &state;
+}
+
 /// Why `fn` cannot be called from outside, or "" when it can.
 static std::string entryProblem(const ast::FnDecl &fn) {
   for (const ast::Param &p : fn.params) {
@@ -239,19 +251,10 @@ bool Elaborator::buildEntryFunction(
   for (const ParamSlot *slot : params)
     argTypes.push_back(slot->type.toMLIR(&context));
 
-  mlir::OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToEnd(module.getBody());
-  auto func = mlir::func::FuncOp::create(
-      builder, loc(fn.nameRange.Start), entry.name,
-      builder.getFunctionType(argTypes, {}));
-  mlir::Block *body = func.addEntryBlock();
-  builder.setInsertionPointToStart(body);
-  state.func = func;
-  current = &state;
-  struct Reset {
-    Elaborator &e;
-    ~Reset() { e.current = nullptr; }
-  } reset{*this};
+  FunctionScope scopeOfFunction(*this, state, module, entry.name,
+                                loc(fn.nameRange.Start), argTypes);
+  mlir::func::FuncOp func = state.func;
+  mlir::Block *body = &func.getBody().front();
 
   // Arguments: values, attributes, and the run-time value of each symbol.
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -404,19 +407,9 @@ std::optional<Value> Elaborator::evalInitializer(const ParamSlot &slot) {
 bool Elaborator::buildInitFunction(mlir::ModuleOp module, StringRef name,
                                    const std::vector<const ParamSlot *> &params) {
   FunctionState state;
-  mlir::OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToEnd(module.getBody());
-  auto func = mlir::func::FuncOp::create(
-      builder, mlir::UnknownLoc::get(&context), name,
-      builder.getFunctionType({}, {}));
-  mlir::Block *body = func.addEntryBlock();
-  builder.setInsertionPointToStart(body);
-  state.func = func;
-  current = &state;
-  struct Reset {
-    Elaborator &e;
-    ~Reset() { e.current = nullptr; }
-  } reset{*this};
+  FunctionScope scopeOfFunction(*this, state, module, name,
+                                mlir::UnknownLoc::get(&context), {});
+  mlir::func::FuncOp func = state.func;
   llvm::SmallVector<mlir::Value> values;
   llvm::SmallVector<mlir::Type> types;
   std::vector<const ParamSlot *> initialized;

@@ -87,6 +87,8 @@ private:
   std::unique_ptr<ModelDecl> parseModel(std::string doc);
   std::unique_ptr<GlobalDecl> parseGlobal(std::string doc);
   bool parseParams(std::vector<Param> &params, TokenKind close);
+  /// The identifier a declaration names, or a failure saying `message`.
+  bool parseName(std::string &name, SMRange &range, const llvm::Twine &message);
   std::optional<TypeExpr> parseType();
 
   // Statements.
@@ -219,16 +221,24 @@ bool Parser::parseImport(Module &module) {
   return true;
 }
 
+bool Parser::parseName(std::string &name, SMRange &range,
+                       const llvm::Twine &message) {
+  if (!at(TokenKind::Identifier))
+    return failHere(message);
+  name = tok.text.str();
+  range = tok.range();
+  advance();
+  return true;
+}
+
 std::unique_ptr<FnDecl> Parser::parseFn(std::string fnDoc) {
   auto fn = std::make_unique<FnDecl>();
   fn->loc = tok.loc();
   fn->doc = std::move(fnDoc);
   advance(); // fn
-  if (!at(TokenKind::Identifier))
-    return failHere("expected a function name after 'fn'"), nullptr;
-  fn->name = tok.text.str();
-  fn->nameRange = tok.range();
-  advance();
+  if (!parseName(fn->name, fn->nameRange,
+                 "expected a function name after 'fn'"))
+    return nullptr;
   if (!expect(TokenKind::LParen, "after the function name") ||
       !parseParams(fn->params, TokenKind::RParen))
     return nullptr;
@@ -346,11 +356,9 @@ std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc) {
   auto model = std::make_unique<ModelDecl>();
   model->doc = std::move(modelDoc);
   advance(); // model
-  if (!at(TokenKind::Identifier))
-    return failHere("expected a model name after 'model'"), nullptr;
-  model->name = tok.text.str();
-  model->nameRange = tok.range();
-  advance();
+  if (!parseName(model->name, model->nameRange,
+                 "expected a model name after 'model'"))
+    return nullptr;
   if (consumeIf(TokenKind::LParen) &&
       !parseParams(model->params, TokenKind::RParen))
     return nullptr;
@@ -374,11 +382,9 @@ std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc) {
                                            : Member::Kind::State;
       llvm::StringRef what = at(TokenKind::KwParam) ? "param" : "state";
       advance();
-      if (!at(TokenKind::Identifier))
-        return failHere("expected a name after '" + what + "'"), nullptr;
-      member.name = tok.text.str();
-      member.nameRange = tok.range();
-      advance();
+      if (!parseName(member.name, member.nameRange,
+                     "expected a name after '" + what + "'"))
+        return nullptr;
       if (!expect(TokenKind::Colon, "and a type after the " + what.str() +
                                         " name"))
         return nullptr;
@@ -392,12 +398,9 @@ std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc) {
       }
     } else if (at(TokenKind::Identifier) || at(TokenKind::KwLet)) {
       consumeIf(TokenKind::KwLet);
-      if (!at(TokenKind::Identifier))
-        return failHere("expected a field name"), nullptr;
       member.kind = Member::Kind::Field;
-      member.name = tok.text.str();
-      member.nameRange = tok.range();
-      advance();
+      if (!parseName(member.name, member.nameRange, "expected a field name"))
+        return nullptr;
       if (!expect(TokenKind::Assign, "after the field name"))
         return nullptr;
       member.value = parseExpr();
@@ -419,11 +422,9 @@ std::unique_ptr<GlobalDecl> Parser::parseGlobal(std::string globalDoc) {
   auto global = std::make_unique<GlobalDecl>();
   global->doc = std::move(globalDoc);
   advance(); // let
-  if (!at(TokenKind::Identifier))
-    return failHere("expected a name after 'let'"), nullptr;
-  global->name = tok.text.str();
-  global->nameRange = tok.range();
-  advance();
+  if (!parseName(global->name, global->nameRange,
+                 "expected a name after 'let'"))
+    return nullptr;
   if (consumeIf(TokenKind::Colon)) {
     global->type = parseType();
     if (!global->type)

@@ -351,18 +351,27 @@ static PromotionOperand promotionOf(const Value &v) {
   }
 }
 
+/// Array literals among operands become constant tensors (numbers stay
+/// numbers: they promote as scalars).
+bool Elaborator::listsToTensors(llvm::ArrayRef<Value *> values, SMLoc at) {
+  for (Value *v : values) {
+    if (v->kind != Value::Kind::List)
+      continue;
+    std::optional<Value> t = toTensor(*v, at);
+    if (!t)
+      return false;
+    *v = std::move(*t);
+  }
+  return true;
+}
+
 std::optional<Value> Elaborator::elementwise(Elementwise op, const Value &lhs,
                                              const Value &rhs, SMLoc at,
                                              StringRef spelling) {
   using E = Elementwise;
   Value a = lhs, b = rhs;
-  for (Value *v : {&a, &b})
-    if (v->kind == Value::Kind::List) {
-      std::optional<Value> t = toTensor(*v, at);
-      if (!t)
-        return std::nullopt;
-      *v = std::move(*t);
-    }
+  if (!listsToTensors({&a, &b}, at))
+    return std::nullopt;
   DType dtype = promoteTypes({promotionOf(a), promotionOf(b)});
   bool comparison = op == E::Eq || op == E::Ne || op == E::Lt ||
                     op == E::Le || op == E::Gt || op == E::Ge;
@@ -434,13 +443,8 @@ std::optional<Value> Elaborator::select(const Value &cond, const Value &a,
                          c->type.str()),
            std::nullopt;
   Value x = a, y = b;
-  for (Value *v : {&x, &y})
-    if (v->kind == Value::Kind::List) {
-      std::optional<Value> t = toTensor(*v, at);
-      if (!t)
-        return std::nullopt;
-      *v = std::move(*t);
-    }
+  if (!listsToTensors({&x, &y}, at))
+    return std::nullopt;
   DType dtype = promoteTypes({promotionOf(x), promotionOf(y)});
   std::optional<Value> tx = toTensor(x, at, dtype);
   std::optional<Value> ty = toTensor(y, at, dtype);
