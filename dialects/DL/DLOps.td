@@ -147,17 +147,20 @@ def DL_AbsOp : DL_UnaryOp<"abs", DL_NumericTensor> {
 }
 
 def DL_SignOp : DL_UnaryOp<"sign", DL_NumericTensor> {
-  let summary = "sign: -1, 0 or 1 (0 for 0 and NaN for NaN, as torch.sign)";
+  let summary = "sign: -1, 0 or 1 (0 for 0 and for NaN, as torch.sign)";
   let scalarBody = [{ return buildSignScalar(b, loc, args[0]); }];
   let foldBody = [{
     return foldUnary(args[0],
-        [](double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; },
+        [](double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; },
         [](int64_t x) { return int64_t(x > 0) - int64_t(x < 0); });
   }];
 }
 
 def DL_ExpOp : DL_UnaryFloatOp<"exp", "math::ExpOp", "std::exp(x)"> {
   let summary = "exponential, e^x";
+}
+def DL_Expm1Op : DL_UnaryFloatOp<"expm1", "math::ExpM1Op", "std::expm1(x)"> {
+  let summary = "e^x - 1, accurate near 0";
 }
 def DL_LogOp : DL_UnaryFloatOp<"log", "math::LogOp", "std::log(x)"> {
   let summary = "natural logarithm";
@@ -181,8 +184,17 @@ def DL_CosOp : DL_UnaryFloatOp<"cos", "math::CosOp", "std::cos(x)"> {
 def DL_TanhOp : DL_UnaryFloatOp<"tanh", "math::TanhOp", "std::tanh(x)"> {
   let summary = "hyperbolic tangent";
 }
-def DL_ErfOp : DL_UnaryFloatOp<"erf", "math::ErfOp", "std::erf(x)"> {
+def DL_ErfOp : DL_UnaryOp<"erf", DL_FloatTensor> {
   let summary = "error function";
+  // erf is odd: taking the sign of x keeps erf(-0) = -0 whatever
+  // approximation math.erf lowers to.
+  let scalarBody = [{
+    return math::CopySignOp::create(b, loc, math::ErfOp::create(b, loc, args[0]),
+                                    args[0]);
+  }];
+  let foldBody = [{
+    return foldUnaryFloat(args[0], [](double x) { return std::erf(x); });
+  }];
 }
 def DL_FloorOp : DL_UnaryFloatOp<"floor", "math::FloorOp", "std::floor(x)"> {
   let summary = "round toward -infinity";
@@ -283,6 +295,27 @@ def DL_DivOp : DL_BinaryOp<"div", DL_NumericTensor> {
           if (y == 0) return 0;
           int64_t q = x / y;
           return (x % y != 0 && ((x < 0) != (y < 0))) ? q - 1 : q;
+        });
+  }];
+}
+
+def DL_RemOp : DL_BinaryOp<"rem", DL_NumericTensor> {
+  let summary = "remainder with the sign of the dividend (C's fmod)";
+  let description = [{
+    `x - trunc(x / y) * y`, computed exactly (`fmod` for floating point, the
+    truncating remainder for integers). An integer remainder by zero yields
+    the dividend instead of trapping. Python's `%` (the sign of the
+    divisor) is built from it.
+  }];
+  let scalarBody = [{
+    if (isa<FloatType>(elementType))
+      return arith::RemFOp::create(b, loc, args[0], args[1]);
+    return buildRemainderScalar(b, loc, args[0], args[1]);
+  }];
+  let foldBody = [{
+    return foldBinary(args, [](double x, double y) { return std::fmod(x, y); },
+        [](int64_t x, int64_t y) -> int64_t {
+          return y == 0 ? x : y == -1 ? 0 : x % y;
         });
   }];
 }
@@ -658,7 +691,7 @@ def DL_OneHotOp : DL_Op<"one_hot", [Pure,
     error.
   }];
   let arguments = (ins DL_IndexTensor:$indices, I64Attr:$num_classes);
-  let results = (outs DL_NumericTensor:$result);
+  let results = (outs DL_Tensor:$result);
   let assemblyFormat = [{
     $indices `classes` `=` $num_classes attr-dict `:` type($indices) `->`
     type($result)

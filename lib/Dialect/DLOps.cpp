@@ -150,6 +150,7 @@ LogicalResult IotaOp::reifyResultShapes(OpBuilder &b,
 DL_UNARY_OP(AbsOp)
 DL_UNARY_OP(SignOp)
 DL_UNARY_OP(ExpOp)
+DL_UNARY_OP(Expm1Op)
 DL_UNARY_OP(LogOp)
 DL_UNARY_OP(Log1pOp)
 DL_UNARY_OP(SqrtOp)
@@ -196,6 +197,7 @@ DL_BINARY_INFER(AddOp)
 DL_BINARY_INFER(SubOp)
 DL_BINARY_INFER(MulOp)
 DL_BINARY_INFER(DivOp)
+DL_BINARY_INFER(RemOp)
 DL_BINARY_INFER(PowOp)
 DL_BINARY_INFER(MaxOp)
 DL_BINARY_INFER(MinOp)
@@ -236,6 +238,10 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   if (OpFoldResult r = foldRightIdentity(*this, getLhs(), adaptor.getRhs(), 1))
     return r;
+  return foldElementwiseConstants(*this, adaptor.getOperands());
+}
+
+OpFoldResult RemOp::fold(FoldAdaptor adaptor) {
   return foldElementwiseConstants(*this, adaptor.getOperands());
 }
 

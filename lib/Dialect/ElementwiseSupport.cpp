@@ -26,14 +26,14 @@ Value buildSignScalar(OpBuilder &b, Location loc, Value x) {
   Type type = x.getType();
   Value zero = constantLike(b, loc, type, 0);
   if (isa<FloatType>(type)) {
-    // x > 0 ? 1 : (x < 0 ? -1 : x): keeps 0, -0 and NaN as they are.
+    // x > 0 ? 1 : (x < 0 ? -1 : 0): zeros and NaN give 0, as torch.sign.
     Value one = constantLike(b, loc, type, 1);
     Value minusOne = constantLike(b, loc, type, -1);
     Value pos =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
     Value neg =
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
-    Value inner = arith::SelectOp::create(b, loc, neg, minusOne, x);
+    Value inner = arith::SelectOp::create(b, loc, neg, minusOne, zero);
     return arith::SelectOp::create(b, loc, pos, one, inner);
   }
   Value pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
@@ -72,6 +72,22 @@ Value buildFloorDivScalar(OpBuilder &b, Location loc, Value x, Value y) {
   Value negated = arith::SubIOp::create(b, loc, zero, x);
   Value special = arith::SelectOp::create(b, loc, isZero, zero, negated);
   return arith::SelectOp::create(b, loc, unsafe, special, quotient);
+}
+
+Value buildRemainderScalar(OpBuilder &b, Location loc, Value x, Value y) {
+  // Truncating remainder that never traps: x rem 0 is x, x rem -1 is 0.
+  Type type = x.getType();
+  Value zero = constantLike(b, loc, type, 0);
+  Value one = constantLike(b, loc, type, 1);
+  Value minusOne = constantLike(b, loc, type, -1);
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
+  Value isMinusOne =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, minusOne);
+  Value unsafe = arith::OrIOp::create(b, loc, isZero, isMinusOne);
+  Value safeY = arith::SelectOp::create(b, loc, unsafe, one, y);
+  Value remainder = arith::RemSIOp::create(b, loc, x, safeY);
+  Value special = arith::SelectOp::create(b, loc, isZero, x, zero);
+  return arith::SelectOp::create(b, loc, unsafe, special, remainder);
 }
 
 Value buildCompareScalar(OpBuilder &b, Location loc, CmpPredicate predicate,

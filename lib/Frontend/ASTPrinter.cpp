@@ -28,7 +28,7 @@ llvm::StringRef dl::ast::spell(BinaryOp op) {
   case BinaryOp::Sub: return "-";
   case BinaryOp::Mul: return "*";
   case BinaryOp::Div: return "/";
-  case BinaryOp::FloorDiv: return "//";
+  case BinaryOp::FloorDiv: return "floor_divide";
   case BinaryOp::Mod: return "%";
   case BinaryOp::MatMul: return "@";
   case BinaryOp::Pow: return "**";

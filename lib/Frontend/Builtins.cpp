@@ -124,11 +124,22 @@ static std::optional<Value> clamp(BuiltinContext &c) {
 }
 
 /// A reduction; `kind` as dl::ReduceKind.
+/// The axes of a reduction: none, or an empty list as torch.sum(x, dim=[])
+/// takes it, mean every axis.
+static std::optional<llvm::SmallVector<int64_t>>
+reductionAxes(BuiltinContext &c, size_t i, int64_t rank) {
+  const Value &axis = c.arg(i);
+  bool empty = (axis.kind == Value::Kind::List ||
+                axis.kind == Value::Kind::Tuple) &&
+               axis.elements->empty();
+  return c.e.toAxes(empty ? Value::none() : axis, rank, c.loc(i), c.what(i));
+}
+
 template <int kind> static std::optional<Value> reduction(BuiltinContext &c) {
   std::optional<Value> x = c.tensor(0);
   if (!x)
     return std::nullopt;
-  auto axes = c.e.toAxes(c.arg(1), x->type.rank(), c.loc(1), c.what(1));
+  auto axes = reductionAxes(c, 1, x->type.rank());
   std::optional<bool> keep = c.boolean(2);
   if (!axes || !keep)
     return std::nullopt;
@@ -147,7 +158,7 @@ template <bool isMax> static std::optional<Value> extreme(BuiltinContext &c) {
   std::optional<Value> x = c.tensor(0);
   if (!x)
     return std::nullopt;
-  auto axes = c.e.toAxes(c.arg(2), x->type.rank(), c.loc(2), c.what(2));
+  auto axes = reductionAxes(c, 2, x->type.rank());
   std::optional<bool> keep = c.boolean(3);
   if (!axes || !keep)
     return std::nullopt;
@@ -167,9 +178,14 @@ template <bool isMax> static std::optional<Value> argExtreme(BuiltinContext &c) 
     for (const Dim &d : x->type.dims)
       count = Dim::multiply(*count, d);
     std::optional<Value> flat = c.e.reshape(*x, {*count}, c.at);
-    if (!flat)
-      return std::nullopt;
-    return c.e.argReduce(isMax, *flat, 0, false, c.at);
+    std::optional<Value> index =
+        flat ? c.e.argReduce(isMax, *flat, 0, false, c.at) : std::nullopt;
+    if (!index || !*keep)
+      return index;
+    // keepdims without an axis: every dimension kept with extent 1 (as
+    // PyTorch 1.13 and NumPy do).
+    llvm::SmallVector<Dim, 4> ones(x->type.rank(), Dim::fixed(1));
+    return c.e.reshape(*index, ones, c.at);
   }
   std::optional<int64_t> axis = c.axis(1, x->type.rank());
   if (!axis)
@@ -490,12 +506,46 @@ static std::optional<Value> pad(BuiltinContext &c) {
         c.e.toInt((*spec.elements)[i], c.loc(1), c.what(1));
     if (!amount)
       return std::nullopt;
-    if (*amount < 0)
-      return c.e.error(c.loc(1), "negative padding is not supported"),
-             std::nullopt;
     int64_t dim = rank - 1 - i / 2;
     (i % 2 == 0 ? low : high)[dim] = *amount;
   }
+  // Negative amounts crop, as in torch.nn.functional.pad: a slice first.
+  llvm::SmallVector<Dim, 4> starts, sizes;
+  llvm::SmallVector<int64_t> steps(rank, 1);
+  bool crop = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t cutLow = std::max<int64_t>(0, -low[d]);
+    int64_t cutHigh = std::max<int64_t>(0, -high[d]);
+    const Dim &extent = x->type.dims[d];
+    starts.push_back(Dim::fixed(cutLow));
+    if (cutLow + cutHigh == 0) {
+      sizes.push_back(extent);
+      continue;
+    }
+    crop = true;
+    if (!extent.isStatic())
+      return c.e.error(c.loc(1), "negative padding of a dimension of dynamic "
+                                 "extent " +
+                                     extent.str() + " is not supported"),
+             std::nullopt;
+    if (cutLow + cutHigh > extent.size())
+      return c.e.error(c.loc(1), "padding crops " +
+                                     llvm::Twine(cutLow + cutHigh) +
+                                     " elements from dimension " +
+                                     llvm::Twine(d) + " of " + x->type.str()),
+             std::nullopt;
+    sizes.push_back(Dim::fixed(extent.size() - cutLow - cutHigh));
+    low[d] = std::max<int64_t>(0, low[d]);
+    high[d] = std::max<int64_t>(0, high[d]);
+  }
+  if (crop) {
+    x = c.e.slice(*x, starts, sizes, steps, c.at);
+    if (!x)
+      return std::nullopt;
+  }
+  if (llvm::all_of(low, [](int64_t a) { return a == 0; }) &&
+      llvm::all_of(high, [](int64_t a) { return a == 0; }))
+    return x;
   return c.e.pad(*x, low, high, c.arg(2), c.at);
 }
 
@@ -607,6 +657,8 @@ static std::optional<Value> arange(BuiltinContext &c) {
       return std::nullopt;
   }
   DType d = dtype ? *dtype : floating ? DType::F32 : DType::I64;
+  // Float ranges are computed in f64 and rounded once, as PyTorch does.
+  DType compute = isFloat(d) ? DType::F64 : d;
   if (endV.kind == Value::Kind::Extent && !endV.dim.isStatic()) {
     bool simple = startV.kind == Value::Kind::Int && startV.intValue == 0 &&
                   stepV.kind == Value::Kind::Int && stepV.intValue == 1;
@@ -630,12 +682,12 @@ static std::optional<Value> arange(BuiltinContext &c) {
   if (!(count < (double)kMaxExtent))
     return c.e.error(c.at, "arange() is too long"), std::nullopt;
   int64_t n = count > 0 ? (int64_t)count : 0;
-  std::optional<Value> iota = c.e.iota({Dim::fixed(n)}, 0, d, c.at);
+  std::optional<Value> iota = c.e.iota({Dim::fixed(n)}, 0, compute, c.at);
   if (!iota)
     return std::nullopt;
   Value r = *iota;
   auto asValue = [&](double v) {
-    return floating || isFloat(d) ? Value::real(v) : Value::integer((int64_t)v);
+    return isFloat(compute) ? Value::real(v) : Value::integer((int64_t)v);
   };
   if (*step != 1) {
     std::optional<Value> scaled =
@@ -791,6 +843,7 @@ static const std::vector<Builtin> &table() {
       b.push_back({name, std::move(params), summary, fn});
     };
     add("exp", {req("x")}, "e^x", floatUnary<ExpOp>);
+    add("expm1", {req("x")}, "e^x - 1, accurate near 0", floatUnary<Expm1Op>);
     add("log", {req("x")}, "natural logarithm", floatUnary<LogOp>);
     add("log1p", {req("x")}, "log(1 + x), accurate near 0",
         floatUnary<Log1pOp>);
@@ -810,7 +863,7 @@ static const std::vector<Builtin> &table() {
     add("sign", {req("x")}, "-1, 0 or 1", numericUnary<SignOp>);
     add("pow", {req("x"), req("y")}, "x ** y", pow);
     add("floor_divide", {req("x"), req("y")},
-        "floor(x / y); integer in, integer out", floorDivide);
+        "x / y rounded toward -inf (torch.floor_divide)", floorDivide);
     add("remainder", {req("x"), req("y")},
         "x % y, with the sign of y (Python's %)", remainder);
     add("maximum", {req("x"), req("y")}, "elementwise maximum (NaN wins)",

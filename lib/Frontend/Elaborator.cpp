@@ -565,39 +565,12 @@ std::optional<Value> Elaborator::binaryOp(ast::BinaryOp op, const Value &lhs,
       return std::nullopt;
     return matmul(*a, *b, at);
   }
-  case B::Pow: {
-    // Small integer exponents are exact products (and work on integers).
-    if (rhs.kind == Value::Kind::Int && rhs.intValue >= 1 &&
-        rhs.intValue <= 4) {
-      std::optional<Value> base = toTensor(lhs, at);
-      if (!base)
-        return std::nullopt;
-      Value result = *base;
-      for (int64_t i = 1; i < rhs.intValue; ++i) {
-        std::optional<Value> next =
-            elementwise(Elementwise::Mul, result, *base, at, "**");
-        if (!next)
-          return std::nullopt;
-        result = *next;
-      }
-      return result;
-    }
-    return elementwise(Elementwise::Pow, lhs, rhs, at, spelling);
-  }
+  case B::Pow:
+    return power(lhs, rhs, at);
   case B::FloorDiv:
-    return elementwise(Elementwise::FloorDiv, lhs, rhs, at, spelling);
-  case B::Mod: {
-    // Python's remainder: x - floor(x / y) * y, with the sign of y.
-    std::optional<Value> q =
-        binaryOp(B::FloorDiv, lhs, rhs, at);
-    if (!q)
-      return std::nullopt;
-    std::optional<Value> product =
-        elementwise(Elementwise::Mul, *q, rhs, at, "%");
-    if (!product)
-      return std::nullopt;
-    return elementwise(Elementwise::Sub, lhs, *product, at, "%");
-  }
+    return floorDivide(lhs, rhs, at, /*remainder=*/false);
+  case B::Mod:
+    return floorDivide(lhs, rhs, at, /*remainder=*/true);
   }
   return std::nullopt;
 }
@@ -651,14 +624,34 @@ std::optional<Value> Elaborator::compileTimeBinary(ast::BinaryOp op,
     case B::Sub: r = a - b; break;
     case B::Mul: r = a * b; break;
     case B::Div:
-    case B::FloorDiv:
-    case B::Mod:
       if (b == 0)
         return error(at, "division by zero"), std::nullopt;
-      r = op == B::Div ? a / b
-          : op == B::FloorDiv ? std::floor(a / b)
-                              : a - std::floor(a / b) * b;
+      r = a / b;
       break;
+    case B::FloorDiv:
+    case B::Mod: {
+      if (b == 0)
+        return error(at, "division by zero"), std::nullopt;
+      // Python's float floor division and remainder, from fmod.
+      double mod = std::fmod(a, b);
+      double div = (a - mod) / b;
+      if (mod != 0 && ((b < 0) != (mod < 0))) {
+        mod += b;
+        div -= 1;
+      }
+      if (op == B::Mod) {
+        r = mod != 0 ? mod : std::copysign(0.0, b);
+        break;
+      }
+      if (div != 0) {
+        r = std::floor(div);
+        if (div - r > 0.5)
+          r += 1;
+      } else {
+        r = std::copysign(0.0, a / b);
+      }
+      break;
+    }
     case B::Pow: r = std::pow(a, b); break;
     default: break;
     }

@@ -169,7 +169,7 @@ public:
 
   // Tensor operations with DL-level checks and messages.
   enum class Elementwise {
-    Add, Sub, Mul, Div, FloorDiv, Pow, Max, Min, And, Or,
+    Add, Sub, Mul, Div, FloorDivInt, Rem, Pow, Max, Min, And, Or,
     Eq, Ne, Lt, Le, Gt, Ge,
   };
   std::optional<Value> elementwise(Elementwise op, const Value &lhs,
@@ -227,6 +227,16 @@ public:
   void check(mlir::Value condition, const llvm::Twine &message,
              llvm::SMLoc at);
 
+  /// x ** y with PyTorch's special exponents, and exact integer powers.
+  std::optional<Value> power(const Value &x, const Value &y, llvm::SMLoc at);
+  /// floor_divide (or, with `remainder`, Python's %) with PyTorch's
+  /// semantics for floats (from fmod) and a run-time error for an integer
+  /// divisor of 0.
+  std::optional<Value> floorDivide(const Value &x, const Value &y,
+                                   llvm::SMLoc at, bool remainder);
+  /// Fails the call at run time (dl.assert) unless every element is true.
+  void checkAll(const Value &condition, const llvm::Twine &message,
+                llvm::SMLoc at);
   /// A binary operator of the language applied to two values.
   std::optional<Value> binaryOp(ast::BinaryOp op, const Value &lhs,
                                 const Value &rhs, llvm::SMLoc at);
@@ -365,6 +375,9 @@ private:
   uint64_t budget = 0;
   bool budgetReported = false;
 };
+
+/// How a value takes part in dtype promotion.
+PromotionOperand promotionOf(const Value &v);
 
 template <typename OpTy>
 std::optional<Value> Elaborator::unary(const Value &x, llvm::SMLoc at,

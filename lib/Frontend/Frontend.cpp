@@ -146,8 +146,15 @@ std::vector<BuiltinInfo> dl::listBuiltins(DiagnosticEngine &diags) {
       for (size_t i = 0; i < fn->params.size(); ++i) {
         const ast::Param &p = fn->params[i];
         signature += (i ? ", " : "") + p.name;
-        if (auto *f = llvm::dyn_cast_or_null<ast::FloatExpr>(p.defaultValue.get()))
-          signature += "=" + formatReal(f->value);
+        const ast::Expr *value = p.defaultValue.get();
+        std::string sign;
+        if (auto *u = llvm::dyn_cast_or_null<ast::UnaryExpr>(value);
+            u && u->op == ast::UnaryOp::Neg) {
+          sign = "-";
+          value = u->operand.get();
+        }
+        if (auto *f = llvm::dyn_cast_or_null<ast::FloatExpr>(value))
+          signature += "=" + sign + formatReal(f->value);
         else if (auto *s = llvm::dyn_cast_or_null<ast::StringExpr>(
                      p.defaultValue.get()))
           signature += "=\"" + s->value + "\"";

@@ -340,7 +340,7 @@ static void registerOpaqueExtents(llvm::StringMap<mlir::Value> &atoms,
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-static PromotionOperand promotionOf(const Value &v) {
+PromotionOperand dl::promotionOf(const Value &v) {
   using P = PromotionOperand::Priority;
   switch (v.kind) {
   case Value::Kind::Tensor:
@@ -412,12 +412,9 @@ std::optional<Value> Elaborator::elementwise(Elementwise op, const Value &lhs,
   case E::Add: r = AddOp::create(builder, l, resultType, x.ir, y.ir); break;
   case E::Sub: r = SubOp::create(builder, l, resultType, x.ir, y.ir); break;
   case E::Mul: r = MulOp::create(builder, l, resultType, x.ir, y.ir); break;
+  case E::FloorDivInt: // dl.div of integers is floor division
   case E::Div: r = DivOp::create(builder, l, resultType, x.ir, y.ir); break;
-  case E::FloorDiv:
-    r = DivOp::create(builder, l, resultType, x.ir, y.ir);
-    if (isFloat(dtype))
-      r = FloorOp::create(builder, l, r);
-    break;
+  case E::Rem: r = RemOp::create(builder, l, resultType, x.ir, y.ir); break;
   case E::Pow: r = PowOp::create(builder, l, resultType, x.ir, y.ir); break;
   case E::Max: r = MaxOp::create(builder, l, resultType, x.ir, y.ir); break;
   case E::Min: r = MinOp::create(builder, l, resultType, x.ir, y.ir); break;
@@ -514,13 +511,13 @@ std::optional<Value> Elaborator::reduce(int kind, const Value &input,
   auto reduceKind = static_cast<ReduceKind>(kind);
   Value x = input;
   StringRef name = stringifyReduceKind(reduceKind);
-  if (x.type.dtype == DType::Bool) {
-    if (reduceKind == ReduceKind::sum || reduceKind == ReduceKind::prod)
-      x = cast(x, DType::I64, at);
-    else
-      return error(at, name + "() of a bool tensor; cast it first"),
-             std::nullopt;
-  }
+  bool counts = reduceKind == ReduceKind::sum || reduceKind == ReduceKind::prod;
+  if (x.type.dtype == DType::Bool && !counts)
+    return error(at, name + "() of a bool tensor; cast it first"),
+           std::nullopt;
+  // As torch.sum and torch.prod: integers and bools add up in i64.
+  if (counts && !isFloat(x.type.dtype))
+    x = cast(x, DType::I64, at);
   if (reduceKind == ReduceKind::mean && !isFloat(x.type.dtype))
     return error(at, "mean() of an integer tensor " + x.type.str() +
                          "; cast it to a float type first"),
@@ -969,15 +966,178 @@ std::optional<Value> Elaborator::full(llvm::ArrayRef<Dim> dims,
 
 void Elaborator::check(mlir::Value condition, const llvm::Twine &message,
                        SMLoc at) {
-  std::string text;
-  if (at.isValid()) {
-    llvm::SourceMgr &sm = diags.getSourceMgr();
-    unsigned id = sm.FindBufferContainingLoc(at);
-    auto [line, col] = sm.getLineAndColumn(at, id);
-    text = (sm.getMemoryBuffer(id)->getBufferIdentifier() + ":" +
-            llvm::Twine(line) + ":" + llvm::Twine(col) + ": ")
-               .str();
+  // The lowering prefixes the message with the op's source position.
+  AssertOp::create(builder, loc(at), condition,
+                   builder.getStringAttr(message.str()));
+}
+
+void Elaborator::checkAll(const Value &condition, const llvm::Twine &message,
+                          SMLoc at) {
+  // min over every element of the condition as i32, then one scalar test.
+  Value asInt = cast(condition, DType::I32, at);
+  llvm::SmallVector<int64_t> all;
+  for (int64_t d = 0; d < asInt.type.rank(); ++d)
+    all.push_back(d);
+  std::optional<Value> least =
+      reduce((int)ReduceKind::min, asInt, all, false, at);
+  if (!least)
+    return;
+  mlir::Location l = loc(at);
+  mlir::Value scalar =
+      mlir::tensor::ExtractOp::create(builder, l, least->ir, mlir::ValueRange{});
+  mlir::Value one = mlir::arith::ConstantIntOp::create(builder, l, 1, 32);
+  mlir::Value ok = mlir::arith::CmpIOp::create(
+      builder, l, mlir::arith::CmpIPredicate::eq, scalar, one);
+  check(ok, message, at);
+}
+
+std::optional<Value> Elaborator::power(const Value &lhs, const Value &rhs,
+                                       SMLoc at) {
+  using E = Elementwise;
+  bool constantExponent = rhs.kind == Value::Kind::Int ||
+                          rhs.kind == Value::Kind::Float;
+  if (!constantExponent)
+    return elementwise(E::Pow, lhs, rhs, at, "**");
+  double e = rhs.kind == Value::Kind::Int ? (double)rhs.intValue
+                                          : rhs.floatValue;
+  std::optional<Value> base = toTensor(lhs, at);
+  if (!base)
+    return std::nullopt;
+  bool integerBase = !isFloat(base->type.dtype);
+  if (integerBase && rhs.kind == Value::Kind::Int) {
+    if (base->type.dtype == DType::Bool)
+      return error(at, "'**' on a bool tensor; cast it first"), std::nullopt;
+    if (rhs.intValue < 0)
+      return error(at, "integers to negative integer powers are not allowed "
+                       "(as in PyTorch); cast the base to a float type"),
+             std::nullopt;
+    // Exponentiation by squaring: exact, and stays in the integer dtype.
+    if (rhs.intValue == 0)
+      return full(base->type.dims, Value::integer(1), base->type.dtype, at);
+    std::optional<Value> result;
+    Value square = *base;
+    for (int64_t n = rhs.intValue; n > 0; n >>= 1) {
+      if (n & 1) {
+        result = result ? elementwise(E::Mul, *result, square, at, "**")
+                        : square;
+        if (!result)
+          return std::nullopt;
+      }
+      if (n > 1) {
+        std::optional<Value> next =
+            elementwise(E::Mul, square, square, at, "**");
+        if (!next)
+          return std::nullopt;
+        square = *next;
+      }
+    }
+    return result;
   }
-  text += message.str();
-  AssertOp::create(builder, loc(at), condition, builder.getStringAttr(text));
+  if (integerBase)
+    base = cast(*base, DType::F32, at);
+  // torch.pow's special exponents: exact or better-defined forms.
+  if (e == 1)
+    return base;
+  if (e == 0.5)
+    return unary<SqrtOp>(*base, at, "**", true);
+  if (e == -0.5)
+    return unary<RsqrtOp>(*base, at, "**", true);
+  if (e == 2 || e == 3 || e == 4 || e == -1 || e == -2) {
+    int n = (int)std::fabs(e);
+    Value product = *base;
+    for (int i = 1; i < n; ++i) {
+      std::optional<Value> next =
+          elementwise(E::Mul, product, *base, at, "**");
+      if (!next)
+        return std::nullopt;
+      product = *next;
+    }
+    if (e > 0)
+      return product;
+    return elementwise(E::Div, Value::real(1.0), product, at, "**");
+  }
+  return elementwise(E::Pow, *base, rhs, at, "**");
+}
+
+std::optional<Value> Elaborator::floorDivide(const Value &lhs,
+                                             const Value &rhs, SMLoc at,
+                                             bool remainder) {
+  using E = Elementwise;
+  StringRef name = remainder ? "remainder" : "floor_divide";
+  Value x = lhs, y = rhs;
+  if (!listsToTensors({&x, &y}, at))
+    return std::nullopt;
+  DType dtype = promoteTypes({promotionOf(x), promotionOf(y)});
+  if (dtype == DType::Bool)
+    return error(at, name + " of bools; cast them first"), std::nullopt;
+  if (y.isNumber() && !(y.kind == Value::Kind::Float ? y.floatValue != 0
+                                                      : y.intValue != 0) &&
+      !isFloat(dtype))
+    return error(at, "integer division by zero"), std::nullopt;
+  std::optional<Value> tx = toTensor(x, at, dtype), ty = toTensor(y, at, dtype);
+  if (!tx || !ty)
+    return std::nullopt;
+  Value a = cast(*tx, dtype, at), b = cast(*ty, dtype, at);
+  if (!isFloat(dtype) && !y.isNumber()) {
+    std::optional<Value> nonzero =
+        elementwise(E::Ne, b, Value::integer(0), at, name);
+    if (!nonzero)
+      return std::nullopt;
+    checkAll(*nonzero, "integer division by zero in " + name, at);
+  }
+  // m = fmod(a, b), moved to the sign of b: Python's remainder.
+  std::optional<Value> m = elementwise(E::Rem, a, b, at, name);
+  if (!m)
+    return std::nullopt;
+  auto both = [&](E op, const Value &p, const Value &q) {
+    return elementwise(op, p, q, at, name);
+  };
+  std::optional<Value> mNonzero = both(E::Ne, *m, Value::integer(0));
+  std::optional<Value> bNegative = both(E::Lt, b, Value::integer(0));
+  std::optional<Value> mNegative = both(E::Lt, *m, Value::integer(0));
+  if (!mNonzero || !bNegative || !mNegative)
+    return std::nullopt;
+  std::optional<Value> signsDiffer = both(E::Ne, *bNegative, *mNegative);
+  std::optional<Value> adjust =
+      signsDiffer ? both(E::And, *mNonzero, *signsDiffer) : std::nullopt;
+  if (!adjust)
+    return std::nullopt;
+  if (remainder) {
+    std::optional<Value> shifted = both(E::Add, *m, b);
+    return shifted ? select(*adjust, *shifted, *m, at) : std::nullopt;
+  }
+  if (!isFloat(dtype))
+    return both(E::FloorDivInt, a, b);
+  // Floats: div = (a - m) / b, one less when m moved, rounded to the
+  // nearest integer (it is one up to rounding), PyTorch's div_floor.
+  std::optional<Value> difference = both(E::Sub, a, *m);
+  std::optional<Value> div = difference ? both(E::Div, *difference, b)
+                                        : std::nullopt;
+  std::optional<Value> lower = div ? both(E::Sub, *div, Value::integer(1))
+                                   : std::nullopt;
+  if (!lower)
+    return std::nullopt;
+  div = select(*adjust, *lower, *div, at);
+  std::optional<Value> floored =
+      div ? unary<FloorOp>(*div, at, name, true) : std::nullopt;
+  std::optional<Value> fraction =
+      floored ? both(E::Sub, *div, *floored) : std::nullopt;
+  std::optional<Value> roundUp =
+      fraction ? both(E::Gt, *fraction, Value::real(0.5)) : std::nullopt;
+  std::optional<Value> up =
+      roundUp ? both(E::Add, *floored, Value::integer(1)) : std::nullopt;
+  std::optional<Value> result =
+      up ? select(*roundUp, *up, *floored, at) : std::nullopt;
+  // A zero quotient keeps the sign of a / b; division by zero is a / b.
+  std::optional<Value> quotient = result ? both(E::Div, a, b) : std::nullopt;
+  std::optional<Value> signedZero =
+      quotient ? both(E::Mul, *quotient, Value::integer(0)) : std::nullopt;
+  std::optional<Value> divIsZero =
+      signedZero ? both(E::Eq, *div, Value::integer(0)) : std::nullopt;
+  if (!divIsZero)
+    return std::nullopt;
+  result = select(*divIsZero, *signedZero, *result, at);
+  std::optional<Value> byZero =
+      result ? both(E::Eq, b, Value::integer(0)) : std::nullopt;
+  return byZero ? select(*byZero, *quotient, *result, at) : std::nullopt;
 }

@@ -26,6 +26,8 @@ mlir::Value buildSigmoidScalar(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value x);
 mlir::Value buildFloorDivScalar(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value x, mlir::Value y);
+mlir::Value buildRemainderScalar(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Value x, mlir::Value y);
 mlir::Value buildCompareScalar(mlir::OpBuilder &b, mlir::Location loc,
                                CmpPredicate predicate, mlir::Value x,
                                mlir::Value y);
