@@ -42,6 +42,6 @@ ninja -C "$BUILD_DIR"
 
 if [ "${1:-}" = "--example" ]; then
   echo
-  echo "\$ dlc run examples/mlp_forward.dl"
-  "$BUILD_DIR/bin/dlc" run examples/mlp_forward.dl
+  echo "\$ dlc run examples/mlp_forward.dl --params examples/mlp_forward.npz"
+  "$BUILD_DIR/bin/dlc" run examples/mlp_forward.dl --params examples/mlp_forward.npz
 fi

@@ -7,6 +7,10 @@ func.func @elementwise(%a: tensor<?x4xf32>, %b: tensor<4xf32>) -> tensor<?x4xf32
   %0 = dl.add %a, %b : tensor<?x4xf32>, tensor<4xf32>
   // CHECK: dl.exp %{{.*}} : tensor<?x4xf32>
   %1 = dl.exp %0 : tensor<?x4xf32>
+  // CHECK: dl.expm1 %{{.*}} : tensor<?x4xf32>
+  %e = dl.expm1 %1 : tensor<?x4xf32>
+  // CHECK: dl.rem %{{.*}}, %{{.*}} : tensor<?x4xf32>, tensor<4xf32>
+  %r = dl.rem %e, %b : tensor<?x4xf32>, tensor<4xf32>
   // CHECK: dl.cmp lt, %{{.*}}, %{{.*}} : tensor<?x4xf32>, tensor<4xf32>
   %2 = dl.cmp lt, %1, %b : tensor<?x4xf32>, tensor<4xf32>
   // CHECK: dl.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x4xi1>, tensor<?x4xf32>, tensor<?x4xf32>
