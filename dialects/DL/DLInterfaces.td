@@ -33,4 +33,29 @@ def DL_ElementwiseOpInterface : OpInterface<"ElementwiseOpInterface"> {
   ];
 }
 
+def DL_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
+  let cppNamespace = "::dl";
+  let description = [{
+    An op that knows its reverse-mode derivative: given the cotangents of
+    its results (the gradient of the final value with respect to each
+    result), it builds the cotangents of its operands from dl ops, after the
+    op. The autodiff pass (`dl-autodiff`) walks a function backwards and asks
+    each op; there is no central table of derivatives. Because the result is
+    again dl ops, derivatives can be differentiated again.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Builds the cotangents of the operands. `resultGrads` has one value per
+        result, null for a result nothing depends on. `operandGrads` is
+        filled with one value per operand, null for an operand that gets no
+        gradient (an integer or boolean operand, a condition). Each non-null
+        operand gradient has exactly the operand's type.
+      }],
+      "::llvm::LogicalResult", "buildVJP",
+      (ins "::mlir::OpBuilder &":$builder,
+           "::llvm::ArrayRef<::mlir::Value>":$resultGrads,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>,
+  ];
+}
+
 #endif // DL_INTERFACES_TD

@@ -15,6 +15,8 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ViewLikeInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/CallInterfaces.td"
 
 class DL_Op<string mnemonic, list<Trait> traits = []>
     : Op<DL_Dialect, mnemonic, traits>;
@@ -79,6 +81,8 @@ def DL_IotaOp : DL_Op<"iota", [Pure,
 // `scalarBody` is the body of buildScalar(b, loc, args), with `elementType`
 // the result element type; `foldBody` the body of foldScalar(args,
 // resultElementType).
+def DL_Differentiable : DeclareOpInterfaceMethods<DL_DifferentiableOpInterface>;
+
 class DL_ElementwiseOp<string mnemonic, list<Trait> traits = []>
     : DL_Op<mnemonic, !listconcat(traits, [Pure,
         DeclareOpInterfaceMethods<DL_ElementwiseOpInterface>,
@@ -113,13 +117,13 @@ class DL_UnaryOp<string mnemonic, Type type, list<Trait> traits = []>
 // A unary op on floating-point tensors. `fn` is a C++ expression of the
 // double `x`, used for constant folding.
 class DL_UnaryFloatOp<string mnemonic, string mathOp, string fn>
-    : DL_UnaryOp<mnemonic, DL_FloatTensor> {
+    : DL_UnaryOp<mnemonic, DL_FloatTensor, [DL_Differentiable]> {
   let scalarBody = "return " # mathOp # "::create(b, loc, args[0]);";
   let foldBody = "return foldUnaryFloat(args[0], [](double x) { return "
                  # fn # "; });";
 }
 
-def DL_NegOp : DL_UnaryOp<"neg", DL_NumericTensor> {
+def DL_NegOp : DL_UnaryOp<"neg", DL_NumericTensor, [DL_Differentiable]> {
   let summary = "negation, -x";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -133,7 +137,7 @@ def DL_NegOp : DL_UnaryOp<"neg", DL_NumericTensor> {
   }];
 }
 
-def DL_AbsOp : DL_UnaryOp<"abs", DL_NumericTensor> {
+def DL_AbsOp : DL_UnaryOp<"abs", DL_NumericTensor, [DL_Differentiable]> {
   let summary = "absolute value, |x|";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -146,7 +150,7 @@ def DL_AbsOp : DL_UnaryOp<"abs", DL_NumericTensor> {
   }];
 }
 
-def DL_SignOp : DL_UnaryOp<"sign", DL_NumericTensor> {
+def DL_SignOp : DL_UnaryOp<"sign", DL_NumericTensor, [DL_Differentiable]> {
   let summary = "sign: -1, 0 or 1 (0 for 0 and for NaN, as torch.sign)";
   let scalarBody = [{ return buildSignScalar(b, loc, args[0]); }];
   let foldBody = [{
@@ -184,7 +188,7 @@ def DL_CosOp : DL_UnaryFloatOp<"cos", "math::CosOp", "std::cos(x)"> {
 def DL_TanhOp : DL_UnaryFloatOp<"tanh", "math::TanhOp", "std::tanh(x)"> {
   let summary = "hyperbolic tangent";
 }
-def DL_ErfOp : DL_UnaryOp<"erf", DL_FloatTensor> {
+def DL_ErfOp : DL_UnaryOp<"erf", DL_FloatTensor, [DL_Differentiable]> {
   let summary = "error function";
   // erf is odd: taking the sign of x keeps erf(-0) = -0 whatever
   // approximation math.erf lowers to.
@@ -207,7 +211,7 @@ def DL_RoundOp : DL_UnaryFloatOp<"round", "math::RoundEvenOp",
   let summary = "round half to even (torch.round)";
 }
 
-def DL_SigmoidOp : DL_UnaryOp<"sigmoid", DL_FloatTensor> {
+def DL_SigmoidOp : DL_UnaryOp<"sigmoid", DL_FloatTensor, [DL_Differentiable]> {
   let summary = "logistic sigmoid, 1 / (1 + e^-x)";
   let description = [{
     Computed without overflow for every input: e^-|x| never exceeds 1.
@@ -238,7 +242,7 @@ class DL_BinaryOp<string mnemonic, Type type, list<Trait> traits = []>
   let hasFolder = 1;
 }
 
-def DL_AddOp : DL_BinaryOp<"add", DL_NumericTensor, [Commutative]> {
+def DL_AddOp : DL_BinaryOp<"add", DL_NumericTensor, [Commutative, DL_Differentiable]> {
   let summary = "addition with broadcasting";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -251,7 +255,7 @@ def DL_AddOp : DL_BinaryOp<"add", DL_NumericTensor, [Commutative]> {
   }];
 }
 
-def DL_SubOp : DL_BinaryOp<"sub", DL_NumericTensor> {
+def DL_SubOp : DL_BinaryOp<"sub", DL_NumericTensor, [DL_Differentiable]> {
   let summary = "subtraction with broadcasting";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -264,7 +268,7 @@ def DL_SubOp : DL_BinaryOp<"sub", DL_NumericTensor> {
   }];
 }
 
-def DL_MulOp : DL_BinaryOp<"mul", DL_NumericTensor, [Commutative]> {
+def DL_MulOp : DL_BinaryOp<"mul", DL_NumericTensor, [Commutative, DL_Differentiable]> {
   let summary = "multiplication with broadcasting";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -277,7 +281,7 @@ def DL_MulOp : DL_BinaryOp<"mul", DL_NumericTensor, [Commutative]> {
   }];
 }
 
-def DL_DivOp : DL_BinaryOp<"div", DL_NumericTensor> {
+def DL_DivOp : DL_BinaryOp<"div", DL_NumericTensor, [DL_Differentiable]> {
   let summary = "division with broadcasting";
   let description = [{
     True division on floating-point tensors. On integers it is floor
@@ -299,7 +303,7 @@ def DL_DivOp : DL_BinaryOp<"div", DL_NumericTensor> {
   }];
 }
 
-def DL_RemOp : DL_BinaryOp<"rem", DL_NumericTensor> {
+def DL_RemOp : DL_BinaryOp<"rem", DL_NumericTensor, [DL_Differentiable]> {
   let summary = "remainder with the sign of the dividend (C's fmod)";
   let description = [{
     `x - trunc(x / y) * y`, computed exactly (`fmod` for floating point, the
@@ -320,7 +324,7 @@ def DL_RemOp : DL_BinaryOp<"rem", DL_NumericTensor> {
   }];
 }
 
-def DL_PowOp : DL_BinaryOp<"pow", DL_FloatTensor> {
+def DL_PowOp : DL_BinaryOp<"pow", DL_FloatTensor, [DL_Differentiable]> {
   let summary = "power x^y with broadcasting (torch.pow)";
   let scalarBody = [{ return math::PowFOp::create(b, loc, args[0], args[1]); }];
   let foldBody = [{
@@ -329,7 +333,7 @@ def DL_PowOp : DL_BinaryOp<"pow", DL_FloatTensor> {
   }];
 }
 
-def DL_MaxOp : DL_BinaryOp<"max", DL_NumericTensor, [Commutative]> {
+def DL_MaxOp : DL_BinaryOp<"max", DL_NumericTensor, [Commutative, DL_Differentiable]> {
   let summary = "elementwise maximum, NaN-propagating (torch.maximum)";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -344,7 +348,7 @@ def DL_MaxOp : DL_BinaryOp<"max", DL_NumericTensor, [Commutative]> {
   }];
 }
 
-def DL_MinOp : DL_BinaryOp<"min", DL_NumericTensor, [Commutative]> {
+def DL_MinOp : DL_BinaryOp<"min", DL_NumericTensor, [Commutative, DL_Differentiable]> {
   let summary = "elementwise minimum, NaN-propagating (torch.minimum)";
   let scalarBody = [{
     if (isa<FloatType>(elementType))
@@ -395,7 +399,7 @@ def DL_CmpOp : DL_ElementwiseOp<"cmp", [SameOperandsElementType,
 }
 
 def DL_SelectOp : DL_ElementwiseOp<"select", [
-    InferTypeOpAdaptor]> {
+    InferTypeOpAdaptor, DL_Differentiable]> {
   let summary = "choose elements: cond ? lhs : rhs, with broadcasting";
   let arguments = (ins DL_BoolTensor:$condition, DL_Tensor:$lhs,
                        DL_Tensor:$rhs);
@@ -415,7 +419,8 @@ def DL_SelectOp : DL_ElementwiseOp<"select", [
   let hasVerifier = 1;
 }
 
-def DL_CastOp : DL_ElementwiseOp<"cast", [SameOperandsAndResultShape]> {
+def DL_CastOp : DL_ElementwiseOp<"cast", [SameOperandsAndResultShape,
+    DL_Differentiable]> {
   let summary = "element type conversion (torch.Tensor.to)";
   let description = [{
     float to integer truncates toward zero; any type to i1 is `x != 0`; i1
@@ -433,7 +438,7 @@ def DL_CastOp : DL_ElementwiseOp<"cast", [SameOperandsAndResultShape]> {
 // Linear algebra and data movement
 //===----------------------------------------------------------------------===//
 
-def DL_MatmulOp : DL_Op<"matmul", [Pure, SameOperandsElementType,
+def DL_MatmulOp : DL_Op<"matmul", [Pure, SameOperandsElementType, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "matrix product (torch.matmul)";
@@ -449,7 +454,7 @@ def DL_MatmulOp : DL_Op<"matmul", [Pure, SameOperandsElementType,
   }];
 }
 
-def DL_TransposeOp : DL_Op<"transpose", [Pure,
+def DL_TransposeOp : DL_Op<"transpose", [Pure, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "permute dimensions (torch.permute)";
@@ -466,7 +471,7 @@ def DL_TransposeOp : DL_Op<"transpose", [Pure,
   let hasCanonicalizer = 1;
 }
 
-def DL_ReshapeOp : DL_Op<"reshape", [Pure,
+def DL_ReshapeOp : DL_Op<"reshape", [Pure, DL_Differentiable,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "same elements in row-major order, another shape";
   let description = [{
@@ -483,7 +488,7 @@ def DL_ReshapeOp : DL_Op<"reshape", [Pure,
   let hasCanonicalizer = 1;
 }
 
-def DL_BroadcastToOp : DL_Op<"broadcast_to", [Pure,
+def DL_BroadcastToOp : DL_Op<"broadcast_to", [Pure, DL_Differentiable,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "broadcast to a shape by NumPy's rules (torch.broadcast_to)";
   let description = [{
@@ -500,7 +505,7 @@ def DL_BroadcastToOp : DL_Op<"broadcast_to", [Pure,
   let hasVerifier = 1;
 }
 
-def DL_SumToOp : DL_Op<"sum_to", [Pure,
+def DL_SumToOp : DL_Op<"sum_to", [Pure, DL_Differentiable,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "sum over the dimensions a broadcast would stretch";
   let description = [{
@@ -516,7 +521,7 @@ def DL_SumToOp : DL_Op<"sum_to", [Pure,
   let hasVerifier = 1;
 }
 
-def DL_ReduceOp : DL_Op<"reduce", [Pure,
+def DL_ReduceOp : DL_Op<"reduce", [Pure, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "reduction over axes: sum, mean, max, min, prod";
@@ -557,7 +562,7 @@ class DL_ArgReduceOp<string mnemonic, string what>
 def DL_ArgMaxOp : DL_ArgReduceOp<"argmax", "maximum">;
 def DL_ArgMinOp : DL_ArgReduceOp<"argmin", "minimum">;
 
-def DL_ConcatOp : DL_Op<"concat", [Pure, SameOperandsAndResultElementType,
+def DL_ConcatOp : DL_Op<"concat", [Pure, SameOperandsAndResultElementType, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "join tensors along an axis (torch.cat)";
@@ -571,7 +576,7 @@ def DL_ConcatOp : DL_Op<"concat", [Pure, SameOperandsAndResultElementType,
   let hasFolder = 1;
 }
 
-def DL_SliceOp : DL_Op<"slice", [Pure, AttrSizedOperandSegments,
+def DL_SliceOp : DL_Op<"slice", [Pure, AttrSizedOperandSegments, DL_Differentiable,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "strided window of a tensor (tensor.extract_slice semantics)";
   let description = [{
@@ -597,7 +602,7 @@ def DL_SliceOp : DL_Op<"slice", [Pure, AttrSizedOperandSegments,
   let hasFolder = 1;
 }
 
-def DL_InsertSliceOp : DL_Op<"insert_slice", [Pure, AttrSizedOperandSegments,
+def DL_InsertSliceOp : DL_Op<"insert_slice", [Pure, AttrSizedOperandSegments, DL_Differentiable,
     AllTypesMatch<["dest", "result"]>,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "dest with a strided window replaced by source";
@@ -622,7 +627,7 @@ def DL_InsertSliceOp : DL_Op<"insert_slice", [Pure, AttrSizedOperandSegments,
   let hasVerifier = 1;
 }
 
-def DL_PadOp : DL_Op<"pad", [Pure,
+def DL_PadOp : DL_Op<"pad", [Pure, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "pad with a constant (torch.nn.functional.pad, constant mode)";
@@ -640,7 +645,7 @@ def DL_PadOp : DL_Op<"pad", [Pure,
   let hasVerifier = 1;
 }
 
-def DL_GatherOp : DL_Op<"gather", [Pure,
+def DL_GatherOp : DL_Op<"gather", [Pure, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "pick elements along an axis (torch.take_along_dim)";
@@ -662,7 +667,7 @@ def DL_GatherOp : DL_Op<"gather", [Pure,
   let hasVerifier = 1;
 }
 
-def DL_ScatterAddOp : DL_Op<"scatter_add", [Pure,
+def DL_ScatterAddOp : DL_Op<"scatter_add", [Pure, DL_Differentiable,
     AllTypesMatch<["dest", "result"]>,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "accumulate into positions along an axis (torch.scatter_add)";
@@ -704,7 +709,7 @@ def DL_OneHotOp : DL_Op<"one_hot", [Pure,
 //===----------------------------------------------------------------------===//
 
 class DL_SoftmaxLikeOp<string mnemonic, string formula>
-    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType,
+    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType, DL_Differentiable,
         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = formula # " along an axis";
   let description = [{
@@ -719,6 +724,54 @@ class DL_SoftmaxLikeOp<string mnemonic, string formula>
 def DL_SoftmaxOp : DL_SoftmaxLikeOp<"softmax", "exp(x) / sum(exp(x))">;
 def DL_LogSoftmaxOp : DL_SoftmaxLikeOp<"log_softmax",
                                        "x - log(sum(exp(x)))">;
+
+//===----------------------------------------------------------------------===//
+// Differentiation
+//===----------------------------------------------------------------------===//
+
+def DL_StopGradientOp : DL_Op<"stop_gradient", [Pure,
+    SameOperandsAndResultType]> {
+  let summary = "identity that no gradient flows through";
+  let description = [{
+    Returns its operand; `dl-autodiff` treats it as a constant. It has no
+    folder, so that canonicalization before differentiation keeps it; the
+    lowering replaces it by its operand.
+  }];
+  let arguments = (ins DL_Tensor:$input);
+  let results = (outs DL_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def DL_GradOp : DL_Op<"grad", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "the gradient of a function at its arguments";
+  let description = [{
+    Calls the reverse-mode derivative of `callee` at `arguments`. The
+    callee's first result is a 0-d floating-point tensor, the value
+    differentiated; further results are auxiliary outputs (metrics, say),
+    not differentiated. The op's results are, with `with_value`, all the
+    callee's results first; then the gradient of the value with respect to
+    each argument listed in `wrt` (argument indices, sorted), each of that
+    argument's type.
+
+    ```mlir
+    %loss, %gw = dl.grad @loss(%w, %x) wrt [0] with_value
+        : (tensor<3xf32>, tensor<?x3xf32>) -> (tensor<f32>, tensor<3xf32>)
+    ```
+
+    `dl-autodiff` replaces it with a call to a generated function of dl ops
+    that computes the value and the gradients (and inlines it).
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$callee,
+                       Variadic<DL_Tensor>:$arguments,
+                       DenseI64ArrayAttr:$wrt, UnitAttr:$with_value);
+  let results = (outs Variadic<DL_Tensor>:$results);
+  let assemblyFormat = [{
+    $callee `(` $arguments `)` `wrt` $wrt (`with_value` $with_value^)?
+    attr-dict `:` functional-type($arguments, $results)
+  }];
+  let hasVerifier = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Run-time checks

@@ -5,6 +5,38 @@
 
 include "mlir/Pass/PassBase.td"
 
+def DLAutodiff : Pass<"dl-autodiff", "mlir::ModuleOp"> {
+  let summary = "Replace dl.grad by generated reverse-mode derivatives";
+  let description = [{
+    For each `dl.grad @f(args) wrt [...]`, generates (once per callee and
+    wrt list) a private function of dl ops computing `f`'s results and the
+    gradients of its first result with respect to the chosen arguments,
+    and replaces the op by a call to it, inlined. The function holds the
+    forward computation followed by its reverse: walking `f`'s ops backwards,
+    each op that implements `DifferentiableOpInterface` turns the cotangents
+    of its results into cotangents of its operands; cotangents of a value
+    used several times add up. Values that are not floating point, and
+    `dl.stop_gradient`, carry no gradient. Nested `dl.grad` ops are
+    differentiated innermost first, so higher derivatives work.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def DLRetypeToF64 : Pass<"dl-retype-to-f64", "mlir::ModuleOp"> {
+  let summary = "Clone functions with every f32 tensor made f64";
+  let description = [{
+    For each function named in `functions`, adds a copy named
+    `<name>.f64` in which every f32 tensor (arguments, results, constants,
+    padding values) is f64. `dlc check-grad` compares gradients with finite
+    differences on these copies, where rounding does not hide errors.
+  }];
+  let options = [
+    ListOption<"functions", "functions", "std::string",
+               "The functions to copy in f64">,
+  ];
+}
+
 def ConvertDLToLinalg : Pass<"convert-dl-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower the dl dialect to linalg, tensor, arith and math";
   let description = [{

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
@@ -1033,6 +1034,53 @@ LogicalResult OneHotOp::reifyResultShapes(OpBuilder &b,
   }
 DL_SOFTMAX_LIKE(SoftmaxOp)
 DL_SOFTMAX_LIKE(LogSoftmaxOp)
+
+//===----------------------------------------------------------------------===//
+// GradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult GradOp::verify() {
+  ArrayRef<int64_t> wrt = getWrt();
+  for (size_t i = 0; i < wrt.size(); ++i) {
+    if (wrt[i] < 0 || wrt[i] >= (int64_t)getArguments().size())
+      return emitOpError("wrt index ")
+             << wrt[i] << " is out of range for " << getArguments().size()
+             << " arguments";
+    if (i > 0 && wrt[i] <= wrt[i - 1])
+      return emitOpError("wrt indices must be sorted and distinct");
+    if (!isa<FloatType>(getElementTypeOrSelf(getArguments()[wrt[i]].getType())))
+      return emitOpError("argument ")
+             << wrt[i] << " is not floating point: it has no gradient";
+  }
+  return success();
+}
+
+LogicalResult GradOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto callee =
+      symbols.lookupNearestSymbolFrom<func::FuncOp>(*this, getCalleeAttr());
+  if (!callee)
+    return emitOpError("'") << getCallee() << "' is not a function";
+  FunctionType type = callee.getFunctionType();
+  if (TypeRange(type.getInputs()) != TypeRange(getArguments().getTypes()))
+    return emitOpError("arguments do not match the inputs of '")
+           << getCallee() << "'";
+  if (type.getNumResults() == 0 ||
+      cast<ShapedType>(type.getResult(0)).getRank() != 0 ||
+      !isa<FloatType>(getElementTypeOrSelf(type.getResult(0))))
+    return emitOpError("'") << getCallee()
+                            << "' must return a 0-d floating-point tensor "
+                               "first, the value to differentiate";
+  SmallVector<Type> expected;
+  if (getWithValue())
+    llvm::append_range(expected, type.getResults());
+  for (int64_t index : getWrt())
+    expected.push_back(getArguments()[index].getType());
+  if (TypeRange(expected) != getResultTypes())
+    return emitOpError("results must be ")
+           << (getWithValue() ? "the callee's results and " : "")
+           << "the gradients of the wrt arguments";
+  return success();
+}
 
 //===----------------------------------------------------------------------===//
 // AssertOp

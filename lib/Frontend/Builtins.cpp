@@ -116,10 +116,18 @@ static std::optional<Value> clamp(BuiltinContext &c) {
   std::optional<Value> x = c.tensor(0);
   if (!x)
     return std::nullopt;
-  if (!c.isNone(1))
-    x = c.e.elementwise(E::Max, *x, c.arg(1), c.at, "clamp");
-  if (x && !c.isNone(2))
-    x = c.e.elementwise(E::Min, *x, c.arg(2), c.at, "clamp");
+  // where() rather than maximum/minimum: NaN stays NaN, and the gradient
+  // passes to x inside the bounds, bounds included (torch.clamp).
+  if (!c.isNone(1)) {
+    std::optional<Value> below = c.e.elementwise(E::Lt, *x, c.arg(1), c.at,
+                                                 "clamp");
+    x = below ? c.e.select(*below, c.arg(1), *x, c.at) : std::nullopt;
+  }
+  if (x && !c.isNone(2)) {
+    std::optional<Value> above = c.e.elementwise(E::Gt, *x, c.arg(2), c.at,
+                                                 "clamp");
+    x = above ? c.e.select(*above, c.arg(2), *x, c.at) : std::nullopt;
+  }
   return x;
 }
 
@@ -823,6 +831,27 @@ static std::optional<Value> size(BuiltinContext &c) {
   return extent(*axis);
 }
 
+template <bool withValue>
+static std::optional<Value> derivative(BuiltinContext &c) {
+  const Value &f = c.arg(0);
+  if (f.kind != Value::Kind::Function && f.kind != Value::Kind::Model &&
+      f.kind != Value::Kind::Derivative)
+    return c.e.error(c.loc(0), c.builtin.name +
+                                   "() differentiates a DL function or model, "
+                                   "not " +
+                                   f.describe()),
+           std::nullopt;
+  return Value::derivative(f, c.arg(1), withValue);
+}
+
+static std::optional<Value> stopGradient(BuiltinContext &c) {
+  std::optional<Value> x = c.tensor(0);
+  if (!x)
+    return std::nullopt;
+  mlir::Value r = StopGradientOp::create(c.e.builder, c.e.loc(c.at), x->ir);
+  return Value::tensor(r, x->type);
+}
+
 static std::optional<Value> fail(BuiltinContext &c) {
   const Value &message = c.arg(0);
   c.e.error(c.at, message.kind == Value::Kind::String ? message.stringValue
@@ -877,7 +906,7 @@ static const std::vector<Builtin> &table() {
     add("where", {req("condition"), req("x"), req("y")},
         "x where condition, else y", where);
     add("clamp", {req("x"), opt("min"), opt("max")},
-        "min(max(x, min), max)", clamp);
+        "x limited to [min, max]; NaN stays NaN", clamp);
     add("sum", {req("x"), opt("axis"), flag("keepdims", false)},
         "sum over axes (all by default)", reduction<0>);
     add("mean", {req("x"), opt("axis"), flag("keepdims", false)},
@@ -945,6 +974,13 @@ static const std::vector<Builtin> &table() {
     add("len", {req("x")}, "length of a list, or first extent of a tensor",
         len);
     add("size", {req("x"), opt("axis")}, "an extent, or all of them", size);
+    add("grad", {req("f"), opt("wrt")},
+        "the gradient function of f (wrt: names, positions or models)",
+        derivative<false>);
+    add("value_and_grad", {req("f"), opt("wrt")},
+        "like grad, returning (f's value, gradients)", derivative<true>);
+    add("stop_gradient", {req("x")}, "x, with no gradient flowing through",
+        stopGradient);
     add("fail", {req("message")}, "stop compilation with an error", fail);
     // one_hot's dtype defaults to i64: patch the default in here.
     for (Builtin &builtin : b)

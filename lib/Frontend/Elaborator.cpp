@@ -46,6 +46,8 @@ std::string Value::describe() const {
   case Kind::ModelClass: return "the model '" + modelDecl->name + "'";
   case Kind::Model: return "a model instance '" + model->decl->name + "'";
   case Kind::Namespace: return "a module";
+  case Kind::Derivative:
+    return boolValue ? "a value_and_grad function" : "a grad function";
   }
   return "a value";
 }
@@ -307,6 +309,15 @@ std::optional<Value> Elaborator::paramValue(const ParamSlot &slot, SMLoc at) {
     return std::nullopt;
   }
   auto it = current->paramArgs.find(path);
+  if (it == current->paramArgs.end() && current->captureParams) {
+    // A function built for differentiation takes the parameters it uses
+    // as arguments.
+    mlir::Block &entry = current->func.getBody().front();
+    mlir::Value arg =
+        entry.addArgument(slot.type.toMLIR(&context), current->func.getLoc());
+    current->captured.push_back(&slot);
+    it = current->paramArgs.try_emplace(path, arg).first;
+  }
   if (it == current->paramArgs.end()) {
     error(at, "the parameter '" + path +
                   "' belongs to a model that this entry point does not use");
@@ -1100,6 +1111,8 @@ std::optional<Value> Elaborator::call(const Value &callee,
   }
   case Value::Kind::Builtin:
     return callBuiltin(*this, *callee.builtinFn, std::move(args), at, env);
+  case Value::Kind::Derivative:
+    return callDerivative(callee, std::move(args), at);
   case Value::Kind::ModelClass: {
     if (inFunction())
       return error(at, "models are created in model fields or in a top-level "

@@ -353,6 +353,10 @@ private:
     llvm::StringMap<mlir::Value> atoms;     // extent atom -> index value
     /// Extents of the arguments, turned into tensor.dim on first use.
     llvm::StringMap<std::pair<mlir::Value, int64_t>> argumentExtents;
+    /// In a function built to be differentiated: parameters of models
+    /// become arguments when first used (in this order).
+    bool captureParams = false;
+    std::vector<const ParamSlot *> captured;
   };
   FunctionState *current = nullptr;
   /// Creates `name` with an entry block, points the builder into it and
@@ -362,12 +366,23 @@ private:
     FunctionScope(Elaborator &e, FunctionState &state, mlir::ModuleOp module,
                   llvm::StringRef name, mlir::Location loc,
                   mlir::TypeRange argTypes);
-    ~FunctionScope() { e.current = nullptr; }
+    ~FunctionScope() { e.current = previous; }
 
   private:
     Elaborator &e;
     mlir::OpBuilder::InsertionGuard insertion;
+    FunctionState *previous;
   };
+  /// Calls grad(f) / value_and_grad(f): builds f as a function of its
+  /// tensor arguments and the model parameters it uses, and emits dl.grad.
+  std::optional<Value> callDerivative(const Value &derivative,
+                                      std::vector<CallArg> args,
+                                      llvm::SMLoc at);
+  /// A caller's value as seen inside the function being built for
+  /// differentiation: tensors (also inside lists) become its arguments.
+  Value importIntoPrimal(const Value &v, std::vector<Value> &operands,
+                         llvm::SMLoc at);
+  unsigned primalCounter = 0;
   const TensorType *initType = nullptr;
 
   /// Call sites of the calls being elaborated, outermost first.

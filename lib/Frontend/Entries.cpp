@@ -26,7 +26,7 @@ Elaborator::FunctionScope::FunctionScope(Elaborator &e, FunctionState &state,
                                          mlir::ModuleOp module, StringRef name,
                                          mlir::Location location,
                                          mlir::TypeRange argTypes)
-    : e(e), insertion(e.builder) {
+    : e(e), insertion(e.builder), previous(e.current) {
   e.builder.setInsertionPointToEnd(module.getBody());
   state.func = mlir::func::FuncOp::create(
       e.builder, location, name, e.builder.getFunctionType(argTypes, {}));

@@ -43,6 +43,7 @@ public:
     ModelClass,
     Model,
     Namespace, // an imported module: `nn.Dense`
+    Derivative, // grad(f, wrt) or value_and_grad(f, wrt): callable
   };
 
   Value() = default;
@@ -128,6 +129,15 @@ public:
   static Value nameSpace(const LoadedModule *module) {
     Value r(Kind::Namespace);
     r.module = module;
+    return r;
+  }
+  /// `function` differentiated with respect to `wrt` (none, names, indices
+  /// or models); with `withValue`, value_and_grad.
+  static Value derivative(Value function, Value wrt, bool withValue) {
+    Value r(Kind::Derivative);
+    r.elements = std::make_shared<std::vector<Value>>(
+        std::vector<Value>{std::move(function), std::move(wrt)});
+    r.boolValue = withValue;
     return r;
   }
 

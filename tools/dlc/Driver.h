@@ -2,6 +2,7 @@
 #ifndef DL_TOOLS_DLC_DRIVER_H
 #define DL_TOOLS_DLC_DRIVER_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,16 @@ struct DriverOptions {
   std::string outputsArchive;
   std::string paramsFile;
   bool quiet = false;
+  // check-grad
+  double tolerance = 1e-5;
+  double eps = 1e-6;
+  uint64_t seed = 0;
 };
 
 int emitCommand(const DriverOptions &options);
 int runCommand(const DriverOptions &options);
 int listEntriesCommand(const DriverOptions &options);
+int checkGradCommand(const DriverOptions &options);
 int listBuiltinsCommand(const DriverOptions &options);
 
 } // namespace dl

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Arguments.h"
 #include "Session.h"
-#include "Signature.h"
 
 #include "dl/Dialect/Attributes.h"
 #include "dl/JIT/JIT.h"
@@ -16,77 +16,9 @@
 #include "dl/runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <deque>
-#include <map>
-
 using namespace dl;
-
-namespace {
-/// A tensor whose memory the runtime gave us.
-struct OwnedTensor {
-  dl_tensor tensor{};
-  OwnedTensor() = default;
-  OwnedTensor(const OwnedTensor &) = delete;
-  ~OwnedTensor() { dl_tensor_free(&tensor); }
-};
-
-struct NpzArchive {
-  dl_npz *npz = nullptr;
-  ~NpzArchive() { dl_npz_close(npz); }
-};
-
-/// A compiled entry point and its signature.
-struct Compiled {
-  Signature signature;
-  dl_packed_fn fn = nullptr;
-};
-
-/// Calls `fn` with `args`; results are allocated by the runtime.
-bool invoke(const Compiled &entry, const std::vector<dl_tensor> &args,
-            std::deque<OwnedTensor> &results) {
-  results.resize(entry.signature.results().size());
-  std::vector<dl_tensor> out(results.size());
-  for (dl_tensor &t : out)
-    t.data = nullptr;
-  dl_status status = dl_invoke(&entry.signature.get(), entry.fn, args.data(),
-                               args.size(), out.data(), out.size());
-  if (status != DL_OK) {
-    fail(llvm::Twine(dl_last_error()));
-    return false;
-  }
-  for (size_t i = 0; i < out.size(); ++i)
-    results[i].tensor = out[i];
-  return true;
-}
-
-/// Splits "NAME=FILE".
-bool splitBinding(llvm::StringRef binding, llvm::StringRef option,
-                  std::string &name, std::string &file) {
-  auto [n, f] = binding.split('=');
-  if (n.empty() || f.empty() || !binding.contains('=')) {
-    fail("--" + option + " expects NAME=FILE, got '" + binding + "'");
-    return false;
-  }
-  name = n.str();
-  file = f.str();
-  return true;
-}
-} // namespace
-
-static bool lookupEntry(JIT &jit, llvm::StringRef name, Compiled &compiled) {
-  llvm::Expected<void *> address = jit.lookup((name + "__dl_packed").str());
-  if (!address) {
-    fail("cannot find the compiled entry point '" + name +
-         "': " + llvm::toString(address.takeError()));
-    return false;
-  }
-  compiled.fn = reinterpret_cast<dl_packed_fn>(*address);
-  return true;
-}
 
 int dl::runCommand(const DriverOptions &options) {
   Session session(options);
@@ -126,82 +58,11 @@ int dl::runCommand(const DriverOptions &options) {
       (!initName.empty() && !lookupEntry(**jit, initName, init)))
     return 1;
 
-  // Inputs, by argument name.
-  const std::vector<dl_value_info> &infos = entry.signature.args();
-  llvm::StringSet<> inputNames, paramNames;
-  for (const dl_value_info &info : infos)
-    (info.role == DL_ROLE_INPUT ? inputNames : paramNames).insert(info.name);
-  std::deque<OwnedTensor> owned;
-  std::map<std::string, dl_tensor> bound;
-  for (const std::string &binding : options.inputs) {
-    std::string name, file;
-    if (!splitBinding(binding, "input", name, file))
-      return 1;
-    if (!inputNames.contains(name))
-      return fail("'" + entryName + "' has no input named '" + name + "'");
-    owned.emplace_back();
-    if (dl_npy_read(file.c_str(), &owned.back().tensor) != DL_OK)
-      return fail(llvm::Twine(dl_last_error()));
-    bound[name] = owned.back().tensor;
-  }
-  NpzArchive inputsArchive, paramsArchive;
-  if (!options.inputsArchive.empty()) {
-    if (dl_npz_open(options.inputsArchive.c_str(), &inputsArchive.npz) !=
-        DL_OK)
-      return fail(llvm::Twine(dl_last_error()));
-    for (size_t i = 0, e = dl_npz_count(inputsArchive.npz); i < e; ++i) {
-      std::string name = dl_npz_name(inputsArchive.npz, i);
-      if (!inputNames.contains(name))
-        return fail(options.inputsArchive + " has an array '" + name +
-                    "' but '" + entryName + "' has no such input");
-      bound.try_emplace(name, *dl_npz_get(inputsArchive.npz, i));
-    }
-  }
-  // Parameters: from --params (every array must name one), else their
-  // initializers.
-  if (!options.paramsFile.empty()) {
-    if (dl_npz_open(options.paramsFile.c_str(), &paramsArchive.npz) != DL_OK)
-      return fail(llvm::Twine(dl_last_error()));
-    for (size_t i = 0, e = dl_npz_count(paramsArchive.npz); i < e; ++i) {
-      std::string name = dl_npz_name(paramsArchive.npz, i);
-      if (!paramNames.contains(name)) {
-        std::string known;
-        for (const dl_value_info &info : infos)
-          if (info.role != DL_ROLE_INPUT)
-            known += (known.empty() ? "" : ", ") + std::string(info.name);
-        return fail(options.paramsFile + " has an array '" + name +
-                    "' that is not a parameter of '" + entryName + "'" +
-                    (known.empty() ? "" : " (it has " + known + ")"));
-      }
-      bound[name] = *dl_npz_get(paramsArchive.npz, i);
-    }
-  }
-  bool needInit = false;
-  for (const dl_value_info &info : infos)
-    needInit |= info.role != DL_ROLE_INPUT && !bound.count(info.name);
-  std::deque<OwnedTensor> initial;
-  if (needInit && init.fn) {
-    if (!invoke(init, {}, initial))
-      return 1;
-    for (size_t i = 0; i < initial.size(); ++i)
-      bound.try_emplace(init.signature.results()[i].name, initial[i].tensor);
-  }
+  ArgumentBinder binder;
   std::vector<dl_tensor> args;
-  for (const dl_value_info &info : infos) {
-    auto it = bound.find(info.name);
-    if (it != bound.end()) {
-      args.push_back(it->second);
-      continue;
-    }
-    if (info.role == DL_ROLE_INPUT)
-      return fail("missing input '" + std::string(info.name) + "' (" +
-                  Signature::format(info) + "); give it with --input " +
-                  info.name + "=FILE.npy");
-    return fail("the parameter '" + std::string(info.name) + "' (" +
-                Signature::format(info) +
-                ") has no initializer; give its value with --params "
-                "FILE.npz");
-  }
+  if (!binder.bind(options, entryName, entry, init, /*allowMissing=*/false) ||
+      !binder.arguments(entryName, entry, args))
+    return 1;
 
   std::deque<OwnedTensor> results;
   if (!invoke(entry, args, results))
@@ -218,16 +79,16 @@ int dl::runCommand(const DriverOptions &options) {
     return -1;
   };
   for (const std::string &binding : options.outputs) {
-    std::string name, file;
-    if (!splitBinding(binding, "output", name, file))
-      return 1;
+    auto [name, file] = llvm::StringRef(binding).split('=');
+    if (name.empty() || file.empty())
+      return fail("--output expects NAME=FILE, got '" + binding + "'");
     int index = resultIndex(name);
     if (index < 0)
       return fail("'" + entryName + "' has " + llvm::Twine(results.size()) +
                   " results: --output takes their index (0, 1, ...) or "
                   "'result' when there is one, not '" +
                   name + "'");
-    if (dl_npy_write(file.c_str(), &results[index].tensor) != DL_OK)
+    if (dl_npy_write(file.str().c_str(), &results[index].tensor) != DL_OK)
       return fail(llvm::Twine(dl_last_error()));
   }
   if (!options.outputsArchive.empty()) {

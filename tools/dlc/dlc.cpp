@@ -20,10 +20,13 @@ using namespace llvm;
 static cl::OptionCategory category("dlc options");
 static cl::SubCommand runCommand("run",
                                  "JIT-compile an entry point and run it");
+static cl::SubCommand checkGradCommand(
+    "check-grad", "Compare an entry point's gradients with finite "
+                  "differences");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.dl>"),
                                       cl::sub(cl::SubCommand::getTopLevel()),
-                                      cl::sub(runCommand), cl::cat(category));
+                                      cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::opt<dl::EmitKind> emit(
     "emit", cl::desc("What to print"), cl::init(dl::EmitKind::None),
@@ -41,12 +44,12 @@ static cl::opt<dl::EmitKind> emit(
 static cl::list<std::string> entries(
     "entry", cl::desc("Entry point to compile or run (repeatable)"),
     cl::value_desc("NAME"), cl::sub(cl::SubCommand::getTopLevel()),
-    cl::sub(runCommand), cl::cat(category));
+    cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::list<std::string> includeDirs(
     "I", cl::desc("Add a folder to the import search path"),
     cl::value_desc("DIR"), cl::Prefix, cl::sub(cl::SubCommand::getTopLevel()),
-    cl::sub(runCommand), cl::cat(category));
+    cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::opt<std::string> outputFile(
     "o", cl::desc("Write the output to FILE instead of standard output"),
@@ -54,11 +57,11 @@ static cl::opt<std::string> outputFile(
 
 static cl::list<std::string> inputs(
     "input", cl::desc("Bind an input argument to an .npy file"),
-    cl::value_desc("NAME=FILE.npy"), cl::sub(runCommand), cl::cat(category));
+    cl::value_desc("NAME=FILE.npy"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::opt<std::string> inputsArchive(
     "inputs", cl::desc("Bind input arguments to the arrays of an .npz file"),
-    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::cat(category));
+    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::list<std::string> outputs(
     "output", cl::desc("Write a result to an .npy file (NAME is the result "
@@ -71,14 +74,25 @@ static cl::opt<std::string> outputsArchive(
 
 static cl::opt<std::string> paramsFile(
     "params", cl::desc("Parameter and state values by name, from an .npz"),
-    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::cat(category));
+    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the results"),
                            cl::sub(runCommand), cl::cat(category));
 
 static cl::opt<bool> noColor("no-color", cl::desc("Never color diagnostics"),
                              cl::sub(cl::SubCommand::getTopLevel()),
-                             cl::sub(runCommand), cl::cat(category));
+                             cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+
+static cl::opt<double> tolerance(
+    "tolerance", cl::desc("Largest error check-grad accepts (default 1e-5)"),
+    cl::init(1e-5), cl::sub(checkGradCommand), cl::cat(category));
+static cl::opt<double> eps("eps",
+                           cl::desc("Finite-difference step (default 1e-6)"),
+                           cl::init(1e-6), cl::sub(checkGradCommand),
+                           cl::cat(category));
+static cl::opt<uint64_t> seed(
+    "seed", cl::desc("Seed of the random inputs check-grad makes up"),
+    cl::init(0), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::opt<bool> listEntries(
     "list-entries", cl::desc("List the entry points of the file"),
@@ -101,7 +115,8 @@ int main(int argc, char **argv) {
           argc, argv,
           "dlc: the DL compiler\n\n"
           "  dlc FILE.dl --emit=KIND [--entry NAME]   print a stage\n"
-          "  dlc run FILE.dl [--entry NAME] [options] run an entry point\n",
+          "  dlc run FILE.dl [--entry NAME] [options] run an entry point\n"
+          "  dlc check-grad FILE.dl [--entry NAME]    check its gradients\n",
           &errs()))
     return 1;
 
@@ -119,6 +134,15 @@ int main(int argc, char **argv) {
   if (inputFile.empty()) {
     WithColor::error(errs(), "dlc") << "no input file (try dlc --help)\n";
     return 1;
+  }
+  if (checkGradCommand) {
+    options.inputs.assign(inputs.begin(), inputs.end());
+    options.inputsArchive = inputsArchive;
+    options.paramsFile = paramsFile;
+    options.tolerance = tolerance;
+    options.eps = eps;
+    options.seed = seed;
+    return dl::checkGradCommand(options);
   }
   if (runCommand) {
     options.inputs.assign(inputs.begin(), inputs.end());

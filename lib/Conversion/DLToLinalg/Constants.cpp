@@ -1,4 +1,9 @@
-//===- Constants.cpp - dl.constant to arith.constant ----------------------===//
+//===- Constants.cpp - dl.constant, and identities ------------------------===//
+//
+// dl.constant becomes arith.constant; dl.stop_gradient, an identity once
+// derivatives are built, becomes its operand.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dl/Conversion/DLToLinalg.h"
 #include "dl/Dialect/DLOps.h"
@@ -24,8 +29,19 @@ struct ConstantToArith : OpConversionPattern<dl::ConstantOp> {
   }
 };
 
+struct StopGradientToIdentity : OpConversionPattern<dl::StopGradientOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(dl::StopGradientOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
 } // namespace
 
 void dl::populateConstantsToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantToArith>(patterns.getContext());
+  patterns.add<ConstantToArith, StopGradientToIdentity>(patterns.getContext());
 }

@@ -26,8 +26,10 @@ namespace dl {
 
 namespace {
 
-/// Stage 1: cleanup of the dl functions.
+/// Stage 1: derivatives (dl.grad becomes dl ops, dl-autodiff), then cleanup
+/// of the dl functions.
 void addDLCleanup(OpPassManager &pm) {
+  pm.addPass(createDLAutodiff());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
