@@ -90,12 +90,14 @@ dl_status loadNpzMember(const uint8_t *bytes, size_t size, const char *name,
   if (!selector || !*selector) {
     if (count != 1) {
       Message names;
-      for (size_t i = 0; i < count; ++i)
-        names.append(i ? ", %.*s" : "%.*s",
-                     int(members.get()[i].nameLength > 64
-                             ? 64
-                             : members.get()[i].nameLength),
-                     members.get()[i].name);
+      for (size_t i = 0; i < count; ++i) {
+        const ZipMember &member = members.get()[i];
+        size_t length = member.nameLength;
+        if (length > 4 && memcmp(member.name + length - 4, ".npy", 4) == 0)
+          length -= 4;
+        names.append(i ? ", %.*s" : "%.*s", int(length > 64 ? 64 : length),
+                     member.name);
+      }
       return setError(DL_ERROR_INVALID_ARGUMENT,
                       "%s: the archive holds %zu arrays, name one (%s)", name,
                       count, names.str());

@@ -31,8 +31,8 @@ dl_status dl_gather_rows(const dl_tensor *src, const int64_t *rows,
     sameRows = src->shape[i] == dst->shape[i];
   if (!sameRows || dst->shape[0] < count) {
     Message message;
-    message.append("dl_gather_rows: cannot put %lld rows of ",
-                   static_cast<long long>(count));
+    message.append("dl_gather_rows: cannot put %lld row%s of ",
+                   static_cast<long long>(count), count == 1 ? "" : "s");
     appendType(message, src->dtype, src->rank, src->shape);
     message.append(" into ");
     appendType(message, dst->dtype, dst->rank, dst->shape);

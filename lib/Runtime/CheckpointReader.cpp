@@ -149,9 +149,10 @@ dl_status Reader::readHeader(CheckpointHeader *header) {
                    static_cast<unsigned long long>(header->fileSize),
                    static_cast<unsigned long long>(fileSize));
   if (header->fileSize < fileSize)
-    return corrupt("%llu unexpected bytes after the end of the checkpoint "
+    return corrupt("%llu unexpected byte%s after the end of the checkpoint "
                    "(%llu bytes)",
                    static_cast<unsigned long long>(fileSize - header->fileSize),
+                   fileSize - header->fileSize == 1 ? "" : "s",
                    static_cast<unsigned long long>(header->fileSize));
   if (header->tableSize > fileSize - CheckpointHeaderSize)
     return corrupt("the table (%u bytes at offset %zu) runs past the end of "
@@ -283,9 +284,13 @@ dl_status Reader::checkTensors(const fb::Checkpoint &root,
                entries[out.byName.get()[i]].name) == 0)
       return corrupt("two tensors named '%.200s'",
                      entries[out.byName.get()[i]].name);
+  // Ties in file order, so that the message names the same two tensors
+  // everywhere.
   std::sort(byOffset.get(), byOffset.get() + count,
             [&tensorAt](size_t a, size_t b) {
-              return tensorAt(a)->offset() < tensorAt(b)->offset();
+              uint64_t offsetA = tensorAt(a)->offset();
+              uint64_t offsetB = tensorAt(b)->offset();
+              return offsetA < offsetB || (offsetA == offsetB && a < b);
             });
   for (size_t i = 1; i < count; ++i) {
     const fb::Tensor *before = tensorAt(byOffset.get()[i - 1]);

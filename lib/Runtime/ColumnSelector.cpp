@@ -123,7 +123,7 @@ dl_status Resolver::resolveSlice(Item item) {
   }
   int64_t step = values[2];
   if (step == 0)
-    return invalid("'%.*s': the step of a slice cannot be 0", item);
+    return invalid("the step of slice '%.*s' cannot be 0", item);
   int64_t length = int64_t(numColumns);
   // CPython's PySlice_AdjustIndices.
   auto adjust = [&](int64_t value, bool isGiven, int64_t missing) {

@@ -197,10 +197,18 @@ void Plot::panel(double x0, const char *title, const char *yLabel,
   text.appendXml(yLabel);
   text.append("</text>\n");
   // The series: a polyline per run of measured values, a dot per value.
-  size_t shown = 0;
+  auto measured = [&](const Series &line) {
+    for (size_t i = 0; i < count; ++i)
+      if (std::isfinite(valueOf(history.records[i], line)))
+        return true;
+    return false;
+  };
+  size_t numDrawn = 0;
+  for (size_t s = 0; s < numSeries; ++s)
+    numDrawn += measured(series[s]);
   for (size_t s = 0; s < numSeries; ++s) {
     const Series &line = series[s];
-    bool open = false, any = false;
+    bool open = false;
     for (size_t i = 0; i <= count; ++i) {
       double v = i < count ? valueOf(history.records[i], line) : NAN;
       if (!std::isfinite(v)) {
@@ -218,7 +226,7 @@ void Plot::panel(double x0, const char *title, const char *yLabel,
       } else {
         text.appendChar(' ');
       }
-      open = any = true;
+      open = true;
       number(xOf(double(history.records[i].epoch)));
       text.appendChar(',');
       number(yOf(v));
@@ -243,11 +251,23 @@ void Plot::panel(double x0, const char *title, const char *yLabel,
       text.appendShortest(v);
       text.append("</title></circle>\n");
     }
-    if (!any)
+  }
+  // The legend, top right inside the plot, on a light background so that
+  // lines under it do not hide it.
+  double lx = x0 + PanelWidth - Right - 190;
+  text.append("<rect class=\"legend\" x=\"");
+  number(lx - 8);
+  text.append("\" y=\"");
+  number(Top + 4);
+  text.append("\" width=\"190\" height=\"");
+  number(18 * double(numDrawn) + 8);
+  text.append("\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n");
+  size_t shown = 0;
+  for (size_t s = 0; s < numSeries; ++s) {
+    if (!measured(series[s]))
       continue;
-    // Legend entry, top right inside the plot.
-    double ly = Top + 16 + 18 * double(shown++);
-    double lx = x0 + PanelWidth - Right - 150;
+    const Series &line = series[s];
+    double ly = Top + 20 + 18 * double(shown++);
     text.append("<line class=\"legend\" x1=\"");
     number(lx);
     text.append("\" x2=\"");

@@ -35,6 +35,7 @@ bool looksLikeText(const unsigned char *start, size_t size) {
 Kind kindOf(const std::string &path) {
   std::error_code error;
   bool regular = std::filesystem::is_regular_file(path, error);
+  bool binary = false;
   if (regular) {
     unsigned char start[6] = {};
     std::ifstream file(path, std::ios::binary);
@@ -49,6 +50,7 @@ Kind kindOf(const std::string &path) {
     bool gzip = got >= 2 && start[0] == 0x1f && start[1] == 0x8b;
     if (got > 0 && (idx || gzip || looksLikeText(start, got)))
       return Kind::Data;
+    binary = got > 0;
   }
   auto endsWith = [&](const char *suffix) {
     size_t length = strlen(suffix);
@@ -59,7 +61,7 @@ Kind kindOf(const std::string &path) {
     return Kind::Npz;
   if (endsWith(".ckpt"))
     return Kind::Checkpoint;
-  if (endsWith(".npy") || regular)
+  if (endsWith(".npy") || binary)
     return Kind::Npy;
   return Kind::Data;
 }

@@ -41,7 +41,40 @@ void runFileTests(const char *dir);
 /// `scratch`): each must be read or rejected as a format error.
 void fuzzFile(const char *input, const char *scratch, int iterations,
               uint64_t seed);
+/// xorshift64*: a fixed sequence for each seed on every platform.
+class Random {
+public:
+  explicit Random(uint64_t seed) : state(seed * 2654435761u + 1) {}
+  uint64_t next() {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 0x2545f4914f6cdd1dULL;
+  }
+  uint64_t below(uint64_t bound) { return next() % bound; }
+
+private:
+  uint64_t state;
+};
+
 /// Writes `size` pseudo-random bytes (a fixed sequence per seed) to `path`.
 bool writeRandomFile(const char *path, uint64_t size, uint64_t seed);
+
+/// dl_permutation(seed, n), printed as "permutation SEED N: ...".
+void printPermutation(uint64_t seed, int64_t n);
+/// Batches, normalization, the training history (CSV and SVG in `dir`).
+void runTrainingTests(const char *dir);
+/// Progress output: log lines on stderr (not a terminal under lit) and a
+/// bar forced onto stdout, at explicit times.
+void runProgressTests();
+/// Writes the checkpoint fixture of Inputs/data (model.ckpt).
+void writeCheckpointFixture(const char *path);
+/// Checkpoint round trips, corruption and atomic writes, in `dir`.
+void runCheckpointTests(const char *dir);
+/// Reads mutated copies of `input` through the file `scratch` with
+/// dl_array_load (`kind` "data") or dl_checkpoint_open ("checkpoint"): each
+/// must be read or rejected as a format or dtype error.
+void fuzzReader(const char *kind, const char *input, const char *scratch,
+                int iterations, uint64_t seed);
 
 #endif // DLRT_TEST_COMMON_H

@@ -189,24 +189,6 @@ void runFileTests(const char *dir) {
   testErrors(dir);
 }
 
-namespace {
-/// xorshift64*: a fixed sequence for each seed on every platform.
-class Random {
-public:
-  explicit Random(uint64_t seed) : state(seed * 2654435761u + 1) {}
-  uint64_t next() {
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545f4914f6cdd1dULL;
-  }
-  uint64_t below(uint64_t bound) { return next() % bound; }
-
-private:
-  uint64_t state;
-};
-} // namespace
-
 bool writeRandomFile(const char *path, uint64_t size, uint64_t seed) {
   FILE *file = fopen(path, "wb");
   if (!file)

@@ -9,6 +9,15 @@
 //   dlrt-test files DIR            writes .npy/.npz files into DIR, reads them
 //   dlrt-test random FILE N SEED   writes N pseudo-random bytes
 //   dlrt-test fuzz FILE SCRATCH N SEED  reads N corrupted copies of FILE
+//   dlrt-test fuzz-data|fuzz-checkpoint FILE SCRATCH N SEED
+//                                  the same through dl_array_load or
+//                                  dl_checkpoint_open
+//   dlrt-test permutation SEED N   dl_permutation's output
+//   dlrt-test training DIR         batches, normalization, history files
+//   dlrt-test progress             progress lines (stderr) and bar (stdout)
+//   dlrt-test checkpoint DIR       checkpoint round trips, corruption,
+//                                  atomic writes
+//   dlrt-test checkpoint-fixture FILE  writes Inputs/data/model.ckpt
 //
 // Exits with status 1 if a check failed.
 //
@@ -60,9 +69,29 @@ int main(int argc, char **argv) {
       fail("random", "cannot write the file");
   } else if (strcmp(command, "fuzz") == 0 && argc == 6) {
     fuzzFile(argv[2], argv[3], atoi(argv[4]), strtoull(argv[5], nullptr, 10));
+  } else if ((strcmp(command, "fuzz-data") == 0 ||
+              strcmp(command, "fuzz-checkpoint") == 0) &&
+             argc == 6) {
+    fuzzReader(command + 5, argv[2], argv[3], atoi(argv[4]),
+               strtoull(argv[5], nullptr, 10));
+  } else if (strcmp(command, "permutation") == 0 && argc == 4) {
+    printPermutation(strtoull(argv[2], nullptr, 10),
+                     strtoll(argv[3], nullptr, 10));
+  } else if (strcmp(command, "training") == 0 && argc == 3) {
+    runTrainingTests(argv[2]);
+  } else if (strcmp(command, "progress") == 0 && argc == 2) {
+    runProgressTests();
+  } else if (strcmp(command, "checkpoint") == 0 && argc == 3) {
+    runCheckpointTests(argv[2]);
+  } else if (strcmp(command, "checkpoint-fixture") == 0 && argc == 3) {
+    writeCheckpointFixture(argv[2]);
   } else {
     fprintf(stderr, "usage: dlrt-test invoke|threads|tensor|files DIR|"
-                    "random FILE SIZE SEED|fuzz FILE SCRATCH N SEED\n");
+                    "random FILE SIZE SEED|fuzz FILE SCRATCH N SEED|"
+                    "fuzz-data FILE SCRATCH N SEED|"
+                    "fuzz-checkpoint FILE SCRATCH N SEED|permutation SEED N|"
+                    "training DIR|progress|checkpoint DIR|"
+                    "checkpoint-fixture FILE\n");
     return 2;
   }
   return anyFailure() ? 1 : 0;
