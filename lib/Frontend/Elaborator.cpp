@@ -249,6 +249,8 @@ std::optional<Value> Elaborator::lookup(StringRef name, SMLoc at, Env &env) {
   }
   if (std::optional<DType> dtype = parseDType(name))
     return Value::dtypeValue(*dtype);
+  if (name == "training")
+    return Value::boolean(trainingMode);
   std::vector<std::string> candidates;
   if (env.locals)
     for (Scope *s = env.locals; s; s = s->parent)

@@ -384,6 +384,8 @@ private:
                          llvm::SMLoc at);
   unsigned primalCounter = 0;
   const TensorType *initType = nullptr;
+  /// The value of `training`: true while a training step is elaborated.
+  bool trainingMode = false;
 
   /// Call sites of the calls being elaborated, outermost first.
   std::vector<std::pair<llvm::SMLoc, mlir::Location>> callStack;

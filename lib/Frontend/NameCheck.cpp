@@ -67,7 +67,7 @@ bool NameChecker::declared(llvm::StringRef name) const {
     if (it->contains(name))
       return true;
   if (definesTopLevel(module, name) || name == "self" ||
-      parseDType(name) || findBuiltin(name))
+      name == "training" || parseDType(name) || findBuiltin(name))
     return true;
   for (const LoadedModule::Import &import : module.imports) {
     llvm::StringRef visibleAs = import.alias.empty()
