@@ -33,6 +33,7 @@ struct dl_checkpoint {
     const char *name; // in the table
     dl_checkpoint_role role;
     dl_tensor tensor;
+    bool loaded; // whether `tensor` owns data yet
   };
   uint32_t version = 0;
   dl_checkpoint_info info{};
@@ -44,9 +45,13 @@ struct dl_checkpoint {
   /// Entry indices sorted by name, for dl_checkpoint_find.
   MallocPtr<size_t> byName;
 
+  /// Entries allocated (some perhaps not loaded yet, when reading fails).
+  size_t allocated = 0;
+
   ~dl_checkpoint() {
-    for (size_t i = 0; i < count; ++i)
-      dl_tensor_free(&entries.get()[i].tensor);
+    for (size_t i = 0; i < allocated; ++i)
+      if (entries.get()[i].loaded)
+        dl_tensor_free(&entries.get()[i].tensor);
   }
 };
 
@@ -101,12 +106,15 @@ private:
   dl_status readHeader(CheckpointHeader *header);
   dl_status readTable(const CheckpointHeader &header);
   dl_status checkTensors(const fb::Checkpoint &root, uint64_t dataStart);
-  dl_status readTensorData(const fb::Checkpoint &root);
+  dl_status readTensorData(const fb::Checkpoint &root, uint64_t tableEnd);
+  dl_status checkPadding(uint64_t from, uint64_t to);
 
   const char *path;
   int fd;
   uint64_t fileSize;
   dl_checkpoint &out;
+  /// Tensor indices in the order of their data in the file.
+  MallocPtr<size_t> byOffset;
 };
 
 dl_status Reader::corrupt(const char *format, ...) {
@@ -205,7 +213,7 @@ dl_status Reader::readTable(const CheckpointHeader &header) {
       alignCheckpointOffset(CheckpointHeaderSize + header.tableSize);
   if (dl_status status = checkTensors(root, dataStart))
     return status;
-  return readTensorData(root);
+  return readTensorData(root, CheckpointHeaderSize + header.tableSize);
 }
 
 dl_status Reader::checkTensors(const fb::Checkpoint &root,
@@ -213,7 +221,7 @@ dl_status Reader::checkTensors(const fb::Checkpoint &root,
   size_t count = root.tensors() ? root.tensors()->size() : 0;
   out.entries = mallocArray<dl_checkpoint::Entry>(count);
   out.byName = mallocArray<size_t>(count);
-  MallocPtr<size_t> byOffset = mallocArray<size_t>(count);
+  byOffset = mallocArray<size_t>(count);
   if (!out.entries || !out.byName || !byOffset)
     return setError(DL_ERROR_OUT_OF_MEMORY, "%s: out of memory", path);
   for (size_t i = 0; i < count; ++i) {
@@ -232,6 +240,8 @@ dl_status Reader::checkTensors(const fb::Checkpoint &root,
       return corrupt("tensor '%.200s': rank %zu is above %d", name, rank,
                      DL_MAX_RANK);
     dl_checkpoint::Entry &entry = out.entries.get()[i];
+    entry.loaded = false;
+    out.allocated = i + 1;
     entry.name = name;
     entry.role = static_cast<dl_checkpoint_role>(role);
     memset(&entry.tensor, 0, sizeof(entry.tensor));
@@ -303,12 +313,42 @@ dl_status Reader::checkTensors(const fb::Checkpoint &root,
   return DL_OK;
 }
 
-dl_status Reader::readTensorData(const fb::Checkpoint &root) {
+/// The bytes between the table and the data and between tensors are
+/// zeros: no checksum covers them, so this is how damage there is found.
+dl_status Reader::checkPadding(uint64_t from, uint64_t to) {
+  uint8_t buffer[4096];
+  while (from < to) {
+    size_t chunk = to - from < sizeof(buffer) ? size_t(to - from)
+                                              : sizeof(buffer);
+    size_t got;
+    if (dl_status status = readAt(fd, from, buffer, chunk, path, &got))
+      return status;
+    for (size_t i = 0; i < got; ++i)
+      if (buffer[i] != 0)
+        return corrupt("corrupt padding: byte %llu is not zero",
+                       static_cast<unsigned long long>(from + i));
+    if (got < chunk)
+      return corrupt("truncated padding");
+    from += chunk;
+  }
+  return DL_OK;
+}
+
+dl_status Reader::readTensorData(const fb::Checkpoint &root,
+                                 uint64_t tableEnd) {
   size_t count = root.tensors() ? root.tensors()->size() : 0;
-  for (size_t i = 0; i < count; ++i) {
+  // In file order: reads are sequential, and the gaps are found.
+  uint64_t position = tableEnd;
+  for (size_t k = 0; k < count; ++k) {
+    size_t i = byOffset.get()[k];
     const fb::Tensor &tensor = *root.tensors()->Get(flatbuffers::uoffset_t(i));
     dl_checkpoint::Entry &entry = out.entries.get()[i];
+    if (tensor.offset() > position)
+      if (dl_status status = checkPadding(position, tensor.offset()))
+        return status;
     size_t size = size_t(tensor.size());
+    if (tensor.offset() + size > position)
+      position = tensor.offset() + size;
     BlockPtr data(dl_alloc(size));
     if (!data)
       return setError(DL_ERROR_OUT_OF_MEMORY,
@@ -330,9 +370,10 @@ dl_status Reader::readTensorData(const fb::Checkpoint &root) {
             static_cast<uint8_t *>(data.get())[b] != 0;
     dl_tensor_init(&entry.tensor, data.release(), entry.tensor.dtype,
                    entry.tensor.rank, entry.tensor.shape);
-    out.count = i + 1;
+    entry.loaded = true;
   }
-  return DL_OK;
+  out.count = count;
+  return checkPadding(position, fileSize);
 }
 
 dl_status Reader::read() {
