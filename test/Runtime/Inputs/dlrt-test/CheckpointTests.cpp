@@ -316,6 +316,11 @@ void testDamage(const std::string &dir) {
   bytes[64 + tableSize / 2] ^= 0x10;
   openDamaged("table byte", damaged, bytes);
   bytes = good;
+  uint64_t dataStart = (64 + tableSize + 63) / 64 * 64;
+  check("padding", dataStart > 64 + tableSize, "no padding after the table");
+  bytes[64 + tableSize] = 1; // padding before the first tensor
+  openDamaged("padding byte", damaged, bytes);
+  bytes = good;
   bytes[bytes.size() - 1] ^= 1; // the last tensor's data
   openDamaged("data byte", damaged, bytes);
   for (size_t cut : {size_t(0), size_t(3), size_t(40), size_t(64),
