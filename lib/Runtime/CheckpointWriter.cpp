@@ -79,7 +79,8 @@ size_t tableBound(const dl_checkpoint_info &info,
   for (size_t i = 0; i < count; ++i)
     bound += 256 + stringBound(entries[i].name) +
              8 * size_t(entries[i].tensor->rank);
-  return bound;
+  // The builder rounds its first request up to its alignment (8).
+  return (bound + 63) & ~size_t(63);
 }
 
 bool isValidRole(const dl_checkpoint_role &role) {
