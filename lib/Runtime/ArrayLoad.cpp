@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Convert.h"
 #include "DataFormats.h"
 #include "Gzip.h"
 #include "Npy.h"

@@ -8,6 +8,7 @@
 
 #include "ColumnSelector.h"
 #include "CsvReader.h"
+#include "Convert.h"
 #include "DataFormats.h"
 #include "Tensor.h"
 
@@ -92,7 +93,8 @@ dl_status loadCsv(const uint8_t *bytes, size_t size, const char *name,
     return setError(DL_ERROR_OUT_OF_MEMORY,
                     "%s: out of memory reading %zu bytes", name, outSize);
 
-  // Second pass: parse the selected cells.
+  // Second pass: parse the selected cells. The rows were read without
+  // error once already, so reading them again cannot fail.
   CsvReader values(text, size, name);
   uint8_t *next = static_cast<uint8_t *>(data.get());
   if (hasHeader)

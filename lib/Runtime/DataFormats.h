@@ -9,8 +9,6 @@
 #ifndef DLRT_DATAFORMATS_H
 #define DLRT_DATAFORMATS_H
 
-#include "Convert.h"
-#include "Errors.h"
 #include "dl/runtime.h"
 
 #include <cstddef>

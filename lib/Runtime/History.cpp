@@ -10,7 +10,7 @@
 #include "AtomicFile.h"
 #include "CsvReader.h"
 #include "Errors.h"
-#include "Gzip.h"
+#include "File.h"
 #include "History.h"
 #include "TextBuffer.h"
 
@@ -131,7 +131,7 @@ bool parseCell(const CsvCell &cell, double *value) {
 /// Reads the records of an existing history file.
 dl_status loadHistory(dl_history &history, const char *path) {
   ByteBuffer bytes;
-  if (dl_status status = readDataFile(path, &bytes))
+  if (dl_status status = readWholeFile(path, &bytes))
     return status;
   TextBuffer expected;
   appendHeader(expected, history);

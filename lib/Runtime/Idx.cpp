@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Convert.h"
 #include "DataFormats.h"
 #include "OwnedMemory.h"
 #include "Tensor.h"
