@@ -27,9 +27,10 @@ extern "C" {
  *              "0:4", "::2", "-1:" (Python slices), "0,2,5", header names
  *              "sepal_length,petal_width", or a mix; negative indices count
  *              from the end
- * Values are converted exactly or not at all: an integer target rejects a
- * non-integral or out-of-range value, f32 rejects a finite value beyond its
- * range, bool takes only 0 and 1. Malformed files are DL_ERROR_FORMAT, a
+ * Values are checked as they are converted: an integer target rejects a
+ * non-integral or out-of-range value, f32 rounds (as NumPy's astype) but
+ * rejects a finite value beyond its range, bool takes only 0 and 1; CSV
+ * integers stay exact up to 64 bits. Malformed files are DL_ERROR_FORMAT, a
  * value that does not convert DL_ERROR_DTYPE, a selector that does not
  * match DL_ERROR_INVALID_ARGUMENT. */
 DL_EXPORT dl_status dl_array_load(const char *path, const char *selector,
