@@ -409,6 +409,16 @@ def write_checkpoints():
     damaged("bad_identifier.ckpt", identifier)
 
 
+def write_torch_state():
+    """A PyTorch model's state_dict saved with NumPy, as users export
+    weights for dlc: parameters, buffers, an i64 scalar counter."""
+    import torch
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
+    np.savez(path("torch_state.npz"),
+             **{k: v.numpy() for k, v in model.state_dict().items()})
+
+
 def main():
     if np.__version__.split(".")[:2] != ["1", "24"]:
         sys.exit(f"expected NumPy 1.24 (print format), found {np.__version__}")
@@ -417,6 +427,7 @@ def main():
     write_malformed()
     write_permutations()
     write_checkpoints()
+    write_torch_state()
 
 
 if __name__ == "__main__":
