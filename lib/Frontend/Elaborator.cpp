@@ -515,6 +515,13 @@ std::optional<Value> Elaborator::binaryOp(ast::BinaryOp op, const Value &lhs,
   using B = ast::BinaryOp;
   if (isCompileTimeScalar(lhs) && isCompileTimeScalar(rhs))
     return compileTimeBinary(op, lhs, rhs, at);
+  // `x == none` / `x != none` test an optional argument whatever x holds
+  // (a tensor, a list, an extent): only none equals none.
+  if ((op == B::Eq || op == B::Ne) &&
+      (lhs.kind == Value::Kind::None || rhs.kind == Value::Kind::None)) {
+    bool equal = lhs.kind == rhs.kind;
+    return Value::boolean(op == B::Eq ? equal : !equal);
+  }
   // Equality of other compile-time values.
   if ((op == B::Eq || op == B::Ne) && !lhs.isTensor() && !rhs.isTensor() &&
       lhs.kind != Value::Kind::Extent && rhs.kind != Value::Kind::Extent &&
