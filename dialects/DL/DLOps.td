@@ -726,6 +726,104 @@ def DL_LogSoftmaxOp : DL_SoftmaxLikeOp<"log_softmax",
                                        "x - log(sum(exp(x)))">;
 
 //===----------------------------------------------------------------------===//
+// Random numbers (docs/random.md has the algorithm bit by bit)
+//===----------------------------------------------------------------------===//
+
+// The seed: a 0-d i64 tensor, so that the assembly format need not spell it.
+def DL_SeedTensor : Type<And<[RankedTensorOf<[I64]>.predicate,
+                              HasAnyRankOfPred<[0]>]>,
+                         "0-d i64 tensor (a seed)",
+                         "::mlir::RankedTensorType">,
+    BuildableType<"::mlir::RankedTensorType::get({}, $_builder.getI64Type())">;
+
+// A counter-based generator: element i (row-major linear index) of the result
+// is a function of (seed, stream, i) only. The ops are pure: two ops with the
+// same seed, stream and type are the same numbers (CSE may merge them); ops
+// with different streams are never merged. They are not differentiable
+// (dl-autodiff treats them as constants: they have no float operands).
+class DL_RandomOp<string mnemonic, Type resultType, list<Trait> traits = []>
+    : DL_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>])> {
+  let arguments = (ins DL_SeedTensor:$seed, Variadic<Index>:$sizes,
+                       I64Attr:$stream);
+  let results = (outs resultType:$result);
+  let assemblyFormat = [{
+    $seed (` ` `[` $sizes^ `]`)? `stream` `=` $stream attr-dict `:`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def DL_RandomUniformOp : DL_RandomOp<"random_uniform", DL_FloatTensor> {
+  let summary = "uniform random numbers in [0, 1) (Philox4x32-10)";
+  let description = [{
+    Element `i` (the row-major linear index) is computed from the Philox4x32-10
+    block of key (lo32(seed), hi32(seed)) and counter (lo32(i), hi32(i),
+    lo32(stream), hi32(stream)), words x0..x3:
+    f32: `(x0 >> 8) * 2^-24`; f64: `((x0 + 2^32 x1) >> 11) * 2^-53`.
+    `sizes` gives the dynamic dimensions of the result in order.
+
+    ```mlir
+    %u = dl.random_uniform %seed [%n] stream = 3 : tensor<?x10xf32>
+    ```
+  }];
+}
+
+def DL_RandomNormalOp : DL_RandomOp<"random_normal", DL_FloatTensor> {
+  let summary = "standard normal random numbers (Philox4x32-10, Box-Muller)";
+  let description = [{
+    Element `i` is `sqrt(-2 ln(1 - u1)) * cos(2 pi u2)` (in the element type),
+    where u1 and u2 are uniform numbers in [0, 1) from the words of the same
+    Philox block as `dl.random_uniform` uses: for f32, u1 from x0 and u2 from
+    x1 (`(x >> 8) * 2^-24`); for f64, u1 from (x0, x1) and u2 from (x2, x3)
+    (53 bits each). |result| <= 5.77 (f32) or 8.58 (f64).
+  }];
+}
+
+def DL_RandomBitsOp : DL_RandomOp<"random_bits", DL_IndexTensor> {
+  let summary = "the raw words of Philox4x32-10 blocks";
+  let description = [{
+    The last dimension has extent 4: element `[..., w]` is word `w` of the
+    Philox4x32-10 block of key (lo32(seed), hi32(seed)) and counter
+    (lo32(j), hi32(j), lo32(stream), hi32(stream)), where j = offset + the
+    row-major linear index of `[...]` over the leading dimensions (mod 2^64).
+    As i32 the word's bits; as i64 the word zero-extended. The uniform and
+    normal ops use the words of block j = i (offset 0); known-answer tests
+    use `offset` to reach any counter.
+
+    ```mlir
+    %w = dl.random_bits %seed stream = 0 offset = -1 : tensor<1x4xi64>
+    ```
+  }];
+  let arguments = (ins DL_SeedTensor:$seed, Variadic<Index>:$sizes,
+                       I64Attr:$stream, DefaultValuedAttr<I64Attr, "0">:$offset);
+  let assemblyFormat = [{
+    $seed (` ` `[` $sizes^ `]`)? `stream` `=` $stream
+    (`offset` `=` $offset^)? attr-dict `:` type($result)
+  }];
+}
+
+def DL_OrthogonalizeOp : DL_Op<"orthogonalize", [Pure,
+    SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
+  let summary = "the orthonormal factor Q of a QR decomposition";
+  let description = [{
+    For an m x n matrix A with m >= n: the m x n matrix Q with orthonormal
+    columns such that A = Q R with R upper triangular and a positive
+    diagonal (torch.linalg.qr's Q multiplied by the signs of R's diagonal,
+    as torch.nn.init.orthogonal_ does). For m < n: the transpose of that of
+    A's transpose (orthonormal rows). Computed in f64 by Gram-Schmidt with
+    reorthogonalization; a column that is 0 after orthogonalization (a
+    rank-deficient A) stays 0. Not differentiable. The orthogonal
+    initializer uses it.
+  }];
+  let arguments = (ins DL_FloatTensor:$input);
+  let results = (outs DL_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Differentiation
 //===----------------------------------------------------------------------===//
 
@@ -787,6 +885,33 @@ def DL_AssertOp : DL_Op<"assert", [
   let arguments = (ins I1:$condition, StrAttr:$message);
   let assemblyFormat = "$condition `,` $message attr-dict";
   let hasCanonicalizer = 1;
+}
+
+def DL_CheckFiniteOp : DL_Op<"check_finite", [
+    MemoryEffects<[MemWrite]>]> {
+  let summary = "fail the call when a floating-point tensor has a NaN or an "
+                "infinity";
+  let description = [{
+    Fails the call (as `dl.assert` does, never aborting) with the message
+    `non-finite value (NaN) in <message>` when the tensor holds a NaN, else
+    `(inf)` when it holds +inf and no -inf, `(-inf)` when it holds -inf.
+    `message` says which value is checked, e.g. `the result of dl.log at
+    model.dl:12:9`; it is printed as written. `dl-check-numerics` inserts
+    one after each op whose result it checks.
+
+    ```mlir
+    dl.check_finite %y, "the result of dl.log at model.dl:12:9" : tensor<?x10xf32>
+    ```
+
+    It returns nothing, so the checked value keeps its users and
+    differentiation ignores the op (`dl-autodiff` copies it into the
+    forward computation of a derivative). The lowering reads the tensor
+    once more (a reduction), which keeps its producer from fusing with its
+    consumers (docs/pipeline.md).
+  }];
+  let arguments = (ins DL_FloatTensor:$input, StrAttr:$message);
+  let assemblyFormat = "$input `,` $message attr-dict `:` type($input)";
+  let hasVerifier = 1;
 }
 
 #endif // DL_OPS_TD

@@ -28,12 +28,46 @@ def DLRetypeToF64 : Pass<"dl-retype-to-f64", "mlir::ModuleOp"> {
   let description = [{
     For each function named in `functions`, adds a copy named
     `<name>.f64` in which every f32 tensor (arguments, results, constants,
-    padding values) is f64. `dlc check-grad` compares gradients with finite
-    differences on these copies, where rounding does not hide errors.
+    padding values) is f64; the functions it references (the primal of a
+    `dl.grad`, a callee) get `.f64` copies too, used by the copy. `dlc
+    check-grad` compares gradients with finite differences on these copies,
+    where rounding does not hide errors.
   }];
   let options = [
     ListOption<"functions", "functions", "std::string",
                "The functions to copy in f64">,
+  ];
+}
+
+def DLCheckNumerics : Pass<"dl-check-numerics"> {
+  let summary = "Check every floating-point result of a dl op for NaN and infinities";
+  let description = [{
+    Inserts a `dl.check_finite` after each op of the `dl` dialect that
+    produces a floating-point tensor, except `dl.constant`, so that a run
+    stops at the first op whose result holds a NaN or an infinity, with a
+    message naming the op and its source location:
+    `non-finite value (NaN) in the result of dl.log at model.dl:12:9`.
+    Code inlined from calls adds `, in the call to NAME at FILE:LINE:COL`
+    (a call-site location whose caller is named) or `, called from
+    FILE:LINE:COL` for each call, innermost first; ops of a derivative
+    name the op they differentiate, `(derivative of dl.sqrt)`.
+
+    Results that are finite whenever the op's floating-point operands are
+    (pure data movement, `select`, `max`/`min`, `neg`, `abs`, `sign`,
+    rounding, `one_hot`, casts that cannot overflow, max/min reductions over
+    non-empty static extents, padding with a finite value) are not checked
+    when every such operand is: a checked result, the result of another
+    such op, or a constant with finite elements. Function arguments are not
+    checked; the first op that reads one is. `check-all` checks those
+    results too. Running the pass twice adds nothing.
+
+    `dl-cpu-pipeline` runs it with `check-numerics=true`, after `dl-autodiff`
+    and inlining, so that gradient code is checked too.
+  }];
+  let options = [
+    Option<"checkAll", "check-all", "bool", /*default=*/"false",
+           "Also check results that are finite whenever the op's operands "
+           "are (data movement, select, max/min, neg, abs, rounding, ...)">,
   ];
 }
 
@@ -82,6 +116,38 @@ def DLMemRefCopyToLinalg : Pass<"dl-memref-copy-to-linalg"> {
     loops, which LLVM vectorizes (or turns into memcpy when contiguous).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def DLPrepareInPlaceUpdates : Pass<"dl-prepare-in-place-updates",
+                                    "mlir::ModuleOp"> {
+  let summary = "Make entry points write updated arguments in place";
+  let description = [{
+    Runs on tensors, before bufferization. In every function carrying
+    `dl.entry`, a result with `dl.updates = "name"` is the new value of the
+    argument with that `dl.name`, which must carry `dl.inout` and have the
+    result's type (a parameter assigned, optimizer state): the returned value
+    becomes `bufferization.materialize_in_destination` into that argument,
+    so that One-Shot Bufferize computes it in the argument's buffer (after
+    `eliminate-empty-tensors`, without a copy when nothing reads the old
+    value afterwards). Every other tensor argument gets
+    `bufferization.writable = false`: inputs are the caller's memory and
+    are never written. `dl-drop-in-place-results` removes the updated
+    results after bufferization.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
+def DLDropInPlaceResults : Pass<"dl-drop-in-place-results",
+                                "mlir::ModuleOp"> {
+  let summary = "Remove the results of entry points that were written in place";
+  let description = [{
+    Runs on bufferized functions. Each result of a `dl.entry` function
+    carrying `dl.updates` must now return its argument's own buffer (as
+    `dl-prepare-in-place-updates` arranged); the result is removed from the
+    function, so that the compiled signature has only the real results and
+    the caller sees the update in its buffer. A result that is not its
+    argument is an error.
+  }];
 }
 
 def DLPrepareEntryPoints : Pass<"dl-prepare-entry-points", "mlir::ModuleOp"> {

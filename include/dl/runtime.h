@@ -109,6 +109,16 @@ typedef enum dl_role {
   DL_ROLE_PARAM = 1, /* learnable parameter */
   DL_ROLE_STATE = 2, /* non-trainable model state */
   DL_ROLE_OUTPUT = 3,
+  /* optimizer state of a training step ("net.fc1.w:m"): the value of
+   * DL_CHECKPOINT_OPTIMIZER_STATE (docs/training.md) */
+  DL_ROLE_SLOT = 4,
+  /* the seed of the random numbers the function draws: an i64 scalar, the
+   * last argument (docs/random.md) */
+  DL_ROLE_SEED = 5,
+  /* a training step's i64 scalars: steps taken before this one, and the
+   * epoch from 0 (docs/training.md) */
+  DL_ROLE_STEP = 6,
+  DL_ROLE_EPOCH = 7,
 } dl_role;
 
 /* An extent: static when size >= 0; otherwise dynamic, named by symbol
@@ -124,6 +134,10 @@ typedef struct dl_value_info {
   dl_dtype dtype;
   int32_t rank;
   dl_dim dims[DL_MAX_RANK];
+  /* Arguments only: nonzero when the call writes the argument's new value
+   * into its buffer (parameters a training step updates, optimizer state),
+   * which must then be writable and not shared with another argument. */
+  int32_t updated;
 } dl_value_info;
 
 typedef struct dl_signature {

@@ -166,9 +166,21 @@ LogicalResult ReverseBuilder::build(func::FuncOp primal,
                                 << "' is not differentiable";
     }
     SmallVector<Value> operandGrads;
+    Operation *last = body->empty() ? nullptr : &body->back();
     if (failed(differentiable.buildVJP(builder, resultGrads, operandGrads)))
       return op->emitError("cannot build the derivative of '")
              << op->getName() << "'";
+    // The ops of a derivative keep the location of the op they
+    // differentiate, labelled "derivative of dl.<op>", so that run-time
+    // messages (dl-check-numerics) can say which derivative they are in.
+    auto label = builder.getStringAttr("derivative of " +
+                                       op->getName().getStringRef());
+    for (Operation &created :
+         llvm::make_range(last ? std::next(last->getIterator()) : body->begin(),
+                          body->end()))
+      created.walk([&](Operation *nested) {
+        nested->setLoc(NameLoc::get(label, nested->getLoc()));
+      });
     for (auto [operand, grad] : llvm::zip(op->getOperands(), operandGrads))
       accumulate(operand, grad);
   }

@@ -1105,6 +1105,19 @@ void AssertOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
   patterns.add<RemoveTrueAssert>(context);
 }
 
+//===----------------------------------------------------------------------===//
+// CheckFiniteOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CheckFiniteOp::verify() {
+  // The message becomes a NUL-terminated C string.
+  if (getMessage().empty())
+    return emitOpError("needs a message saying which value is checked");
+  if (getMessage().contains('\0'))
+    return emitOpError("message must not contain a NUL character");
+  return success();
+}
+
 #include "DL/DLEnums.cpp.inc"
 #include "DL/DLInterfaces.cpp.inc"
 

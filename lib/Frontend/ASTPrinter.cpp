@@ -167,6 +167,9 @@ void Printer::module(const Module &m) {
     case Module::Item::Kind::Model:
       model(*m.models[item.index]);
       break;
+    case Module::Item::Kind::Train:
+      model(*m.trains[item.index]);
+      break;
     case Module::Item::Kind::Global: {
       const GlobalDecl &g = *m.globals[item.index];
       {
@@ -216,7 +219,7 @@ void Printer::fn(const FnDecl &f) {
 }
 
 void Printer::model(const ModelDecl &m) {
-  line(m.nameRange.Start, "Model ") << m.name << "\n";
+  line(m.nameRange.Start, m.isTrain ? "Train " : "Model ") << m.name << "\n";
   Indent in(*this);
   doc(m.doc);
   params(m.params);
@@ -261,7 +264,13 @@ void Printer::stmt(const Stmt &s) {
     Indent in(*this);
     expr(*let->value);
   } else if (auto *assign = dyn_cast<AssignStmt>(&s)) {
-    line(s.getLoc(), "Assign ") << assign->target.name << "\n";
+    {
+      Line l = line(s.getLoc(), "Assign ");
+      l << assign->target.name;
+      for (const Binding &m : assign->members)
+        l << "." << m.name;
+      l << "\n";
+    }
     Indent in(*this);
     indexItems(assign->index);
     expr(*assign->value);

@@ -982,6 +982,20 @@ static const std::vector<Builtin> &table() {
     add("stop_gradient", {req("x")}, "x, with no gradient flowing through",
         stopGradient);
     add("fail", {req("message")}, "stop compilation with an error", fail);
+    add("uniform",
+        {opt("shape"), real("low", 0), real("high", 1), opt("dtype")},
+        "random numbers uniform in [low, high) (seeded; docs/random.md)",
+        builtinUniform);
+    add("normal", {opt("shape"), real("mean", 0), real("std", 1), opt("dtype")},
+        "normally distributed random numbers (seeded)", builtinNormal);
+    add("bernoulli", {req("p"), opt("shape"), opt("dtype")},
+        "1 with probability p, else 0 (seeded)", builtinBernoulli);
+    add("orthogonalize", {req("x")},
+        "Q of a QR decomposition with R's diagonal positive",
+        builtinOrthogonalize);
+    add("init_shape", {opt("shape")},
+        "shape if given, else (in an initializer) the parameter's",
+        builtinInitShape);
     // one_hot's dtype defaults to i64: patch the default in here.
     for (Builtin &builtin : b)
       if (builtin.name == "one_hot")

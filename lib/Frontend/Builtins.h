@@ -49,6 +49,13 @@ struct Builtin {
   std::optional<Value> (*fn)(BuiltinContext &);
 };
 
+// The random built-ins (Random.cpp).
+std::optional<Value> builtinUniform(BuiltinContext &c);
+std::optional<Value> builtinNormal(BuiltinContext &c);
+std::optional<Value> builtinBernoulli(BuiltinContext &c);
+std::optional<Value> builtinOrthogonalize(BuiltinContext &c);
+std::optional<Value> builtinInitShape(BuiltinContext &c);
+
 const Builtin *findBuiltin(llvm::StringRef name);
 llvm::ArrayRef<Builtin> allBuiltins();
 std::optional<Value> callBuiltin(Elaborator &e, const Builtin &builtin,

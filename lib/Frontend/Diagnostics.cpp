@@ -120,10 +120,18 @@ SMLoc DiagnosticEngine::toSMLoc(mlir::Location loc) {
 }
 
 /// The chain of call sites of a location (code inlined from a call carries
-/// CallSiteLoc(callee, caller)), innermost first.
+/// CallSiteLoc(callee, caller), the caller named by the callee:
+/// NameLoc(callee, call site)), innermost first.
 static void collectCallers(mlir::Location loc,
                            llvm::SmallVectorImpl<mlir::Location> &callers) {
-  while (auto callSite = llvm::dyn_cast<mlir::CallSiteLoc>(loc)) {
+  while (true) {
+    if (auto name = llvm::dyn_cast<mlir::NameLoc>(loc)) {
+      loc = name.getChildLoc();
+      continue;
+    }
+    auto callSite = llvm::dyn_cast<mlir::CallSiteLoc>(loc);
+    if (!callSite)
+      return;
     loc = callSite.getCaller();
     callers.push_back(loc);
   }

@@ -328,6 +328,71 @@ std::optional<Value> Elaborator::paramValue(const ParamSlot &slot, SMLoc at) {
   return Value::tensor(it->second, slot.type);
 }
 
+bool Elaborator::assignParam(const ast::AssignStmt &assign, Env &env) {
+  // The model: `self` for a plain name, else the value of `a.b`.
+  ModelInstance *model = env.self;
+  ast::Binding last = assign.target;
+  if (!assign.members.empty()) {
+    std::optional<Value> base = lookup(assign.target.name, assign.target.loc,
+                                       env);
+    if (!base)
+      return false;
+    for (size_t i = 0; i + 1 < assign.members.size(); ++i) {
+      if (base->kind != Value::Kind::Model)
+        return error(assign.members[i].loc,
+                     "'" + assign.members[i].name + "' is not a member of " +
+                         base->describe());
+      base = memberOfModel(base->model, assign.members[i].name,
+                           assign.members[i].loc);
+      if (!base)
+        return false;
+    }
+    last = assign.members.back();
+    if (base->kind != Value::Kind::Model)
+      return error(assign.target.loc, "only parameters and state of models "
+                                      "can be assigned with '.', not a "
+                                      "member of " +
+                                          base->describe());
+    model = base->model;
+  }
+  const ParamSlot *slot = model->param(last.name);
+  if (!slot)
+    return error(last.loc, "'" + last.name + "' is not a parameter or "
+                           "state of model '" +
+                               model->decl->name + "'");
+  std::string path = slot->path();
+  if (!inFunction())
+    return error(last.loc, "the parameter '" + path +
+                               "' can only be assigned inside a function");
+  if (current->captureParams && !slot->isState)
+    return error(last.loc, "cannot assign to the learnable parameter '" +
+                               path +
+                               "' inside a function being differentiated");
+  std::optional<Value> value = eval(*assign.value, env);
+  if (!value)
+    return false;
+  SMLoc at = assign.value->getLoc();
+  std::optional<Value> t = toTensor(*value, at, slot->type.dtype);
+  if (!t)
+    return false;
+  if (t->type.dtype != slot->type.dtype)
+    return error(at, "cannot assign " + t->type.str() + " to '" + path +
+                         "' of type " + slot->type.str());
+  if (t->type.rank() == 0 && slot->type.rank() > 0)
+    t = broadcastTo(*t, slot->type.dims, at);
+  if (!t)
+    return false;
+  if (!(t->type == slot->type))
+    return error(at, "cannot assign " + t->type.str() + " to '" + path +
+                         "' of type " + slot->type.str());
+  if (!paramValue(*slot, last.loc))
+    return false;
+  current->paramArgs[path] = t->ir;
+  if (!llvm::is_contained(current->assigned, path))
+    current->assigned.push_back(path);
+  return true;
+}
+
 //===----------------------------------------------------------------------===//
 // Expressions
 //===----------------------------------------------------------------------===//
@@ -950,6 +1015,9 @@ bool Elaborator::execStmt(const ast::Stmt &stmt, Env &env) {
   if (auto *assign = llvm::dyn_cast<ast::AssignStmt>(&stmt)) {
     Value *target = env.locals ? env.locals->find(assign->target.name)
                                : nullptr;
+    if (!assign->members.empty() ||
+        (!target && env.self && env.self->param(assign->target.name)))
+      return assignParam(*assign, env);
     if (!target)
       return error(assign->target.loc,
                    "cannot assign to '" + assign->target.name +
@@ -1207,16 +1275,24 @@ std::optional<Value> Elaborator::callFunction(const ast::FnDecl &fn,
     }
     scope.vars[param.name] = std::move(value);
   }
-  mlir::Location callerLoc = loc(at);
+  // The call site, named by the callee: the ops of the body get
+  // CallSiteLoc(their position, NameLoc(callee, call site)), from which
+  // run-time messages say "in the call to f at file:line:col".
+  mlir::Location callerLoc =
+      mlir::NameLoc::get(builder.getStringAttr(calleeName), loc(at));
   callStack.push_back({at, callerLoc});
   diags.pushContext(at, "in the call to '" + calleeName + "' here");
   bool ok = exec(fn.body, env);
-  if (ok && !frame.returned)
+  // A function without declared results and without `return` is called for
+  // its effects (assignments to parameters, fail()): it returns none.
+  if (ok && !frame.returned && fn.results)
     ok = error(fn.endLoc, "'" + calleeName + "' ends without returning a value");
   diags.popContext();
   callStack.pop_back();
   if (!ok)
     return std::nullopt;
+  if (!frame.returned)
+    return Value::none();
   Value result = std::move(*frame.result);
   if (!fn.results)
     return result;

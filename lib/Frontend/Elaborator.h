@@ -17,6 +17,7 @@
 #include "dl/Dialect/DLOps.h"
 
 #include "dl/Frontend/Diagnostics.h"
+#include "dl/Frontend/Frontend.h"
 #include "dl/Frontend/ModuleLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,6 +26,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -118,6 +120,11 @@ public:
   std::vector<EntryCandidate> entryCandidates(const LoadedModule *main);
   /// Emits an entry function (and its parameter initializer) into `module`.
   bool emitEntry(mlir::ModuleOp module, const EntryCandidate &entry);
+  /// The train blocks `main` defines.
+  std::vector<std::string> trainBlocks(const LoadedModule *main);
+  /// Emits the functions of train block `name` (docs/training.md).
+  bool emitTraining(mlir::ModuleOp module, const LoadedModule *main,
+                    llvm::StringRef name, const TrainingOptions &options);
 
   //===--------------------------------------------------------------------===//
   // Used by the built-in functions.
@@ -246,6 +253,23 @@ public:
   /// The type a parameter slot would get in the current initializer.
   const TensorType *initializerType() const { return initType; }
 
+  // Random numbers (Random.cpp, docs/random.md).
+  /// The seed of the function being built: a 0-d i64 argument, added on
+  /// first use (`dl.role = "seed"`, `dl.name = "seed"`, after every other
+  /// argument). A function built for differentiation receives its caller's.
+  mlir::Value seedValue(llvm::SMLoc at);
+  /// The stream of the next random op: entries count 0, 1, 2, ... in the
+  /// order ops are elaborated (functions built for differentiation continue
+  /// their caller's count); the initializer of a parameter counts from a
+  /// hash of the parameter's path.
+  int64_t nextStream();
+  enum class RandomKind { Uniform, Normal };
+  /// A tensor of random numbers of this float type (dl.random_*).
+  std::optional<Value> random(RandomKind kind, llvm::ArrayRef<Dim> dims,
+                              DType dtype, llvm::SMLoc at);
+  /// Whether `training` is true (dlc --train-mode; training steps).
+  void setTrainingMode(bool on) { trainingMode = on; }
+
 private:
   friend struct BuiltinContext;
 
@@ -283,6 +307,9 @@ private:
   bool exec(const ast::Block &block, Env &env);
   bool execStmt(const ast::Stmt &stmt, Env &env);
   bool bind(const ast::LetStmt &let, Value value, Env &env);
+  /// `a.b.w = e` or `w = e` in a method: the parameter or state gets a new
+  /// value for the rest of the function, written back at its end.
+  bool assignParam(const ast::AssignStmt &assign, Env &env);
   bool charge(llvm::SMLoc at, uint64_t cost = 1);
 
   // Calls and models.
@@ -330,11 +357,63 @@ private:
                                llvm::SMLoc at, const llvm::Twine &what);
 
   // Entries.
+  struct EntryInput {
+    const ast::Param *param;
+    TensorType type;
+  };
+  /// The type of an entry point's tensor parameter; its symbols are bound
+  /// in `frame`.
+  std::optional<TensorType> inputType(const ast::Param &p, Env &env,
+                                      Frame &frame);
+  /// Names argument `i` of the current function as an input and records
+  /// its dynamic extents; returns its value.
+  Value describeInput(unsigned i, const EntryInput &input);
+  /// Names argument `i` of the current function as the parameter `slot`.
+  void describeParam(unsigned i, const ParamSlot &slot);
+  /// Erases the arguments [first, first + params.size()) that the current
+  /// function neither uses nor assigns (except parameters of `self`, so that
+  /// every method of a model has the same ones); returns those kept.
+  std::vector<const ParamSlot *>
+  pruneParams(unsigned first, const std::vector<const ParamSlot *> &params,
+              const ModelInstance *self);
   bool buildEntryFunction(mlir::ModuleOp module, const EntryCandidate &entry,
                           const std::vector<const ParamSlot *> &params);
-  bool buildInitFunction(mlir::ModuleOp module, llvm::StringRef name,
-                         const std::vector<const ParamSlot *> &params);
+  /// The initializer function: initial values of `params` that have an
+  /// initializer, then zeros for each of `slots` (optimizer state).
+  bool buildInitFunction(
+      mlir::ModuleOp module, llvm::StringRef name,
+      const std::vector<const ParamSlot *> &params,
+      llvm::ArrayRef<std::pair<std::string, TensorType>> slots = {});
+  // Train blocks (Training.cpp).
+  struct TrainBlock;
+  struct DataFunction;
+  std::optional<TrainBlock> loadTrainBlock(const LoadedModule *main,
+                                           llvm::StringRef name);
+  bool beginDataFunction(DataFunction &f, const TrainBlock &t,
+                         mlir::ModuleOp module, llvm::StringRef name);
+  /// loss(predict(inputs), targets) for the block's data values.
+  std::optional<std::pair<Value, Value>>
+  predictAndLoss(const TrainBlock &t, llvm::ArrayRef<Value> data);
+  bool buildTrainStep(mlir::ModuleOp module, const TrainBlock &t,
+                      const TrainingOptions &options);
+  /// Returns the type of the prediction.
+  std::optional<TensorType> buildEvaluate(mlir::ModuleOp module,
+                                          const TrainBlock &t);
+  bool buildMetrics(mlir::ModuleOp module, const TrainBlock &t,
+                    const TensorType &prediction);
   std::optional<Value> evalInitializer(const ParamSlot &slot);
+  /// Random ops of the initializer of `slot` take streams from a hash of
+  /// its path, so that its values do not depend on the entry point.
+  void beginInitializerStreams(const ParamSlot &slot);
+  /// Appends the final values of the parameters the current function
+  /// assigned to its results; returns their paths.
+  std::vector<std::string>
+  writeBack(llvm::SmallVectorImpl<mlir::Value> &values,
+            llvm::SmallVectorImpl<mlir::Type> &types);
+  /// Marks results [firstUpdate, ...) as updating the arguments named
+  /// `paths` in place (`dl.updates`, `dl.inout`).
+  void markUpdates(mlir::func::FuncOp func, size_t firstUpdate,
+                   llvm::ArrayRef<std::string> paths);
   std::vector<const ParamSlot *> paramsOf(const EntryCandidate &entry);
   std::optional<ModelInstance *> rootInstance(const EntryCandidate &entry);
   std::map<const ast::ModelDecl *, ModelInstance *> roots;
@@ -357,8 +436,20 @@ private:
     /// become arguments when first used (in this order).
     bool captureParams = false;
     std::vector<const ParamSlot *> captured;
+    /// Random numbers: the seed argument once used; the function whose
+    /// seed and streams a function built for differentiation shares (its
+    /// caller); the next stream is streamBase + streamCount.
+    mlir::Value seed;
+    FunctionState *outer = nullptr;
+    uint64_t streamBase = 0, streamCount = 0;
+    /// Paths of the parameters and state assigned, in order.
+    std::vector<std::string> assigned;
   };
   FunctionState *current = nullptr;
+  /// Moves the seed argument of `state` (if any) after every other
+  /// argument, and, for an entry or initializer, adds it to the function's
+  /// type with its attributes.
+  void finishSeedArgument(FunctionState &state);
   /// Creates `name` with an entry block, points the builder into it and
   /// makes it the current function for the scope's lifetime.
   class FunctionScope {
@@ -378,6 +469,32 @@ private:
   std::optional<Value> callDerivative(const Value &derivative,
                                       std::vector<CallArg> args,
                                       llvm::SMLoc at);
+  /// A derivative to build: `body` computes values from `args` (as seen
+  /// inside the primal function); the first is differentiated with respect
+  /// to the tensor arguments `wrtArgs`, every learnable parameter of
+  /// `wrtModels`, and every learnable parameter the body uses that
+  /// `wrtCaptured` accepts.
+  struct GradRequest {
+    std::string name;
+    std::string what; // "grad()": for messages
+    std::vector<Value> args;
+    std::function<std::optional<std::vector<Value>>(std::vector<Value> &)>
+        body;
+    std::vector<int64_t> wrtArgs;
+    std::vector<const ModelInstance *> wrtModels;
+    std::function<bool(const ParamSlot &)> wrtCaptured;
+    bool withValue = false;
+  };
+  struct GradAnswer {
+    std::vector<Value> values;   // the body's results, with withValue
+    std::vector<Value> argGrads; // one per wrtArgs
+    /// One per differentiated parameter, in the order the body used them
+    /// (wrtModels' parameters first, in declaration order).
+    std::vector<std::pair<const ParamSlot *, Value>> paramGrads;
+  };
+  /// Builds the primal function and emits dl.grad.
+  std::optional<GradAnswer> differentiate(const GradRequest &request,
+                                          llvm::SMLoc at);
   /// A caller's value as seen inside the function being built for
   /// differentiation: tensors (also inside lists) become its arguments.
   Value importIntoPrimal(const Value &v, std::vector<Value> &operands,
@@ -392,6 +509,9 @@ private:
   uint64_t budget = 0;
   bool budgetReported = false;
 };
+
+/// `dl.dims` for a type whose extents are not all static (null otherwise).
+mlir::Attribute dimsAttr(mlir::Builder &b, const TensorType &type);
 
 /// How a value takes part in dtype promotion.
 PromotionOperand promotionOf(const Value &v);

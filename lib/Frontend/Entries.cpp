@@ -148,8 +148,7 @@ Elaborator::paramsOf(const EntryCandidate &entry) {
   return params;
 }
 
-/// `dl.dims` for a type whose extents are not all static.
-static mlir::Attribute dimsAttr(mlir::Builder &b, const TensorType &type) {
+mlir::Attribute dl::dimsAttr(mlir::Builder &b, const TensorType &type) {
   if (type.hasStaticShape())
     return {};
   llvm::SmallVector<mlir::Attribute> dims;
@@ -160,6 +159,84 @@ static mlir::Attribute dimsAttr(mlir::Builder &b, const TensorType &type) {
       dims.push_back(b.getStringAttr(d.asSymbol().value_or("?")));
   }
   return b.getArrayAttr(dims);
+}
+
+std::optional<TensorType> Elaborator::inputType(const ast::Param &p,
+                                                Env &env, Frame &frame) {
+  std::optional<ResolvedType> resolved =
+      resolveType(*p.type, env, frame.symbols, /*allowSymbols=*/true);
+  if (!resolved)
+    return std::nullopt;
+  TensorType type{resolved->dtype, {}};
+  for (size_t i = 0; i < resolved->dims.size(); ++i) {
+    const DimSpec &spec = resolved->dims[i];
+    if (spec.kind == DimSpec::Kind::Known) {
+      type.dims.push_back(spec.dim);
+    } else if (spec.kind == DimSpec::Kind::Symbol) {
+      if (!frame.symbols.count(spec.name))
+        frame.symbols[spec.name] = Dim::symbol(spec.name);
+      type.dims.push_back(frame.symbols[spec.name]);
+    } else {
+      type.dims.push_back(
+          Dim::opaque(p.name + ".shape[" + std::to_string(i) + "]"));
+    }
+  }
+  if (type.rank() > 8)
+    return error(p.range.Start, "entry point arguments have at most 8 "
+                                "dimensions (docs/runtime-abi.md)"),
+           std::nullopt;
+  return type;
+}
+
+Value Elaborator::describeInput(unsigned i, const EntryInput &in) {
+  mlir::func::FuncOp func = current->func;
+  mlir::Value arg = func.getArgument(i);
+  func.setArgAttr(i, attrs::kName, builder.getStringAttr(in.param->name));
+  func.setArgAttr(i, attrs::kRole, builder.getStringAttr("input"));
+  if (mlir::Attribute dims = dimsAttr(builder, in.type))
+    func.setArgAttr(i, attrs::kDims, dims);
+  if (!in.param->doc.empty())
+    func.setArgAttr(i, attrs::kDoc, builder.getStringAttr(in.param->doc));
+  for (int64_t d = 0; d < in.type.rank(); ++d) {
+    const Dim &dim = in.type.dims[d];
+    if (!dim.isStatic())
+      current->argumentExtents.try_emplace(dim.getAtoms()[0], arg, d);
+  }
+  return Value::tensor(arg, in.type);
+}
+
+void Elaborator::describeParam(unsigned i, const ParamSlot &slot) {
+  mlir::func::FuncOp func = current->func;
+  std::string path = slot.path();
+  func.setArgAttr(i, attrs::kName, builder.getStringAttr(path));
+  func.setArgAttr(i, attrs::kRole,
+                  builder.getStringAttr(slot.isState ? "state" : "param"));
+  if (!slot.member->doc.empty())
+    func.setArgAttr(i, attrs::kDoc, builder.getStringAttr(slot.member->doc));
+  current->paramArgs[path] = func.getArgument(i);
+}
+
+std::vector<const ParamSlot *>
+Elaborator::pruneParams(unsigned first,
+                        const std::vector<const ParamSlot *> &params,
+                        const ModelInstance *self) {
+  mlir::func::FuncOp func = current->func;
+  std::vector<const ParamSlot *> kept;
+  llvm::BitVector unused(func.getNumArguments());
+  for (size_t k = 0; k < params.size(); ++k) {
+    unsigned i = first + k;
+    bool own = false;
+    for (const ModelInstance *m = params[k]->owner; m && self; m = m->parent)
+      own |= m == self;
+    if (!own && func.getArgument(i).use_empty() &&
+        !llvm::is_contained(current->assigned, params[k]->path()))
+      unused.set(i);
+    else
+      kept.push_back(params[k]);
+  }
+  // Fails only for arguments that are used, which these are not.
+  (void)func.eraseArguments(unused);
+  return kept;
 }
 
 std::optional<Value> Elaborator::materializeResult(const Value &v, SMLoc at) {
@@ -203,11 +280,7 @@ bool Elaborator::buildEntryFunction(
   budget = 0;
 
   // Inputs: their types, with symbols bound in the entry's frame.
-  struct Input {
-    const ast::Param *param;
-    TensorType type;
-  };
-  std::vector<Input> inputs;
+  std::vector<EntryInput> inputs;
   llvm::SmallVector<mlir::Type> argTypes;
   for (const ast::Param &p : fn.params) {
     if (!p.type || p.type->kind != ast::TypeExpr::Kind::Tensor) {
@@ -224,29 +297,11 @@ bool Elaborator::buildEntryFunction(
       scope.vars[p.name] = *v;
       continue;
     }
-    std::optional<ResolvedType> resolved =
-        resolveType(*p.type, env, frame.symbols, /*allowSymbols=*/true);
-    if (!resolved)
+    std::optional<TensorType> type = inputType(p, env, frame);
+    if (!type)
       return false;
-    TensorType type{resolved->dtype, {}};
-    for (size_t i = 0; i < resolved->dims.size(); ++i) {
-      const DimSpec &spec = resolved->dims[i];
-      if (spec.kind == DimSpec::Kind::Known) {
-        type.dims.push_back(spec.dim);
-      } else if (spec.kind == DimSpec::Kind::Symbol) {
-        if (!frame.symbols.count(spec.name))
-          frame.symbols[spec.name] = Dim::symbol(spec.name);
-        type.dims.push_back(frame.symbols[spec.name]);
-      } else {
-        type.dims.push_back(
-            Dim::opaque(p.name + ".shape[" + std::to_string(i) + "]"));
-      }
-    }
-    if (type.rank() > 8)
-      return error(p.range.Start, "entry point arguments have at most 8 "
-                                  "dimensions (docs/runtime-abi.md)");
-    inputs.push_back({&p, type});
-    argTypes.push_back(type.toMLIR(&context));
+    inputs.push_back({&p, *type});
+    argTypes.push_back(type->toMLIR(&context));
   }
   for (const ParamSlot *slot : params)
     argTypes.push_back(slot->type.toMLIR(&context));
@@ -254,36 +309,12 @@ bool Elaborator::buildEntryFunction(
   FunctionScope scopeOfFunction(*this, state, module, entry.name,
                                 loc(fn.nameRange.Start), argTypes);
   mlir::func::FuncOp func = state.func;
-  mlir::Block *body = &func.getBody().front();
 
   // Arguments: values, attributes, and the run-time value of each symbol.
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    mlir::Value arg = body->getArgument(i);
-    const Input &in = inputs[i];
-    func.setArgAttr(i, attrs::kName, builder.getStringAttr(in.param->name));
-    func.setArgAttr(i, attrs::kRole, builder.getStringAttr("input"));
-    if (mlir::Attribute dims = dimsAttr(builder, in.type))
-      func.setArgAttr(i, attrs::kDims, dims);
-    if (!in.param->doc.empty())
-      func.setArgAttr(i, attrs::kDoc, builder.getStringAttr(in.param->doc));
-    for (int64_t d = 0; d < in.type.rank(); ++d) {
-      const Dim &dim = in.type.dims[d];
-      if (!dim.isStatic())
-        state.argumentExtents.try_emplace(dim.getAtoms()[0], arg, d);
-    }
-    scope.vars[in.param->name] = Value::tensor(arg, in.type);
-  }
-  for (size_t k = 0; k < params.size(); ++k) {
-    unsigned i = inputs.size() + k;
-    const ParamSlot *slot = params[k];
-    std::string path = slot->path();
-    func.setArgAttr(i, attrs::kName, builder.getStringAttr(path));
-    func.setArgAttr(i, attrs::kRole,
-                    builder.getStringAttr(slot->isState ? "state" : "param"));
-    if (!slot->member->doc.empty())
-      func.setArgAttr(i, attrs::kDoc, builder.getStringAttr(slot->member->doc));
-    state.paramArgs[path] = body->getArgument(i);
-  }
+  for (size_t i = 0; i < inputs.size(); ++i)
+    scope.vars[inputs[i].param->name] = describeInput(i, inputs[i]);
+  for (size_t k = 0; k < params.size(); ++k)
+    describeParam(inputs.size() + k, *params[k]);
 
   // The body.
   if (!exec(fn.body, env))
@@ -326,6 +357,8 @@ bool Elaborator::buildEntryFunction(
     resultTypes.push_back(t->ir.getType());
     resultTensorTypes.push_back(t->type);
   }
+  size_t numOutputs = values.size();
+  std::vector<std::string> updated = writeBack(values, resultTypes);
   mlir::func::ReturnOp::create(builder, loc(fn.endLoc), values);
   func.setType(builder.getFunctionType(argTypes, resultTypes));
   for (size_t i = 0; i < resultTensorTypes.size(); ++i) {
@@ -333,24 +366,14 @@ bool Elaborator::buildEntryFunction(
     if (mlir::Attribute dims = dimsAttr(builder, resultTensorTypes[i]))
       func.setResultAttr(i, attrs::kDims, dims);
   }
+  markUpdates(func, numOutputs, updated);
+
+  finishSeedArgument(state);
 
   // Drop the parameters of models the entry does not use (those of its own
   // model stay, so that every method of a model has the same parameters).
-  std::vector<const ParamSlot *> kept;
-  llvm::BitVector unused(func.getNumArguments());
-  for (size_t k = 0; k < params.size(); ++k) {
-    unsigned i = inputs.size() + k;
-    bool own = false;
-    for (const ModelInstance *m = params[k]->owner; m; m = m->parent)
-      own |= m == entry.self;
-    if (!own && body->getArgument(i).use_empty())
-      unused.set(i);
-    else
-      kept.push_back(params[k]);
-  }
-  if (failed(func.eraseArguments(unused)))
-    return error(fn.nameRange.Start, "internal error: cannot prune "
-                                     "arguments");
+  std::vector<const ParamSlot *> kept =
+      pruneParams(inputs.size(), params, entry.self);
 
   func->setAttr(attrs::kEntry, builder.getUnitAttr());
   if (!fn.doc.empty())
@@ -371,6 +394,29 @@ bool Elaborator::buildEntryFunction(
       return false;
   }
   return true;
+}
+
+std::vector<std::string>
+Elaborator::writeBack(llvm::SmallVectorImpl<mlir::Value> &values,
+                      llvm::SmallVectorImpl<mlir::Type> &types) {
+  for (const std::string &path : current->assigned) {
+    mlir::Value v = current->paramArgs[path];
+    values.push_back(v);
+    types.push_back(v.getType());
+  }
+  return current->assigned;
+}
+
+void Elaborator::markUpdates(mlir::func::FuncOp func, size_t firstUpdate,
+                             llvm::ArrayRef<std::string> paths) {
+  for (size_t k = 0; k < paths.size(); ++k) {
+    func.setResultAttr(firstUpdate + k, attrs::kUpdates,
+                       builder.getStringAttr(paths[k]));
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      if (auto name = func.getArgAttrOfType<mlir::StringAttr>(i, attrs::kName))
+        if (name.getValue() == paths[k])
+          func.setArgAttr(i, attrs::kInOut, builder.getUnitAttr());
+  }
 }
 
 std::optional<Value> Elaborator::evalInitializer(const ParamSlot &slot) {
@@ -404,8 +450,10 @@ std::optional<Value> Elaborator::evalInitializer(const ParamSlot &slot) {
   return t;
 }
 
-bool Elaborator::buildInitFunction(mlir::ModuleOp module, StringRef name,
-                                   const std::vector<const ParamSlot *> &params) {
+bool Elaborator::buildInitFunction(
+    mlir::ModuleOp module, StringRef name,
+    const std::vector<const ParamSlot *> &params,
+    llvm::ArrayRef<std::pair<std::string, TensorType>> slots) {
   FunctionState state;
   FunctionScope scopeOfFunction(*this, state, module, name,
                                 mlir::UnknownLoc::get(&context), {});
@@ -416,6 +464,7 @@ bool Elaborator::buildInitFunction(mlir::ModuleOp module, StringRef name,
   for (const ParamSlot *slot : params) {
     if (!slot->member->value)
       continue;
+    beginInitializerStreams(*slot);
     std::optional<Value> v = evalInitializer(*slot);
     if (!v)
       return false;
@@ -423,8 +472,17 @@ bool Elaborator::buildInitFunction(mlir::ModuleOp module, StringRef name,
     types.push_back(v->ir.getType());
     initialized.push_back(slot);
   }
+  for (const auto &[slotName, type] : slots) {
+    std::optional<Value> zero = full(type.dims, Value::real(0.0), type.dtype,
+                                     SMLoc());
+    if (!zero)
+      return false;
+    values.push_back(zero->ir);
+    types.push_back(zero->ir.getType());
+  }
   mlir::func::ReturnOp::create(builder, func.getLoc(), values);
   func.setType(builder.getFunctionType({}, types));
+  finishSeedArgument(state);
   for (size_t i = 0; i < initialized.size(); ++i) {
     func.setResultAttr(i, attrs::kName,
                        builder.getStringAttr(initialized[i]->path()));
@@ -432,6 +490,11 @@ bool Elaborator::buildInitFunction(mlir::ModuleOp module, StringRef name,
                        builder.getStringAttr(initialized[i]->isState
                                                  ? "state"
                                                  : "param"));
+  }
+  for (size_t k = 0; k < slots.size(); ++k) {
+    unsigned i = initialized.size() + k;
+    func.setResultAttr(i, attrs::kName, builder.getStringAttr(slots[k].first));
+    func.setResultAttr(i, attrs::kRole, builder.getStringAttr("slot"));
   }
   func->setAttr(attrs::kEntry, builder.getUnitAttr());
   func->setAttr(attrs::kKind, builder.getStringAttr("init"));

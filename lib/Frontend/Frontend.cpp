@@ -59,6 +59,8 @@ bool Frontend::loadBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   return check();
 }
 
+void Frontend::setTrainingMode(bool on) { elaborator->setTrainingMode(on); }
+
 std::vector<EntryPoint> Frontend::entryPoints() {
   std::vector<EntryPoint> result;
   if (!main)
@@ -101,6 +103,36 @@ Frontend::emit(llvm::ArrayRef<std::string> names) {
     }
   }
   if (!ok || diags.hadError())
+    return nullptr;
+  if (mlir::failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+std::vector<std::string> Frontend::trainBlocks() {
+  if (!main)
+    return {};
+  return elaborator->trainBlocks(main);
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+Frontend::emitTraining(llvm::StringRef name, const TrainingOptions &options) {
+  if (!main)
+    return nullptr;
+  std::vector<std::string> blocks = trainBlocks();
+  if (!llvm::is_contained(blocks, name)) {
+    diags.error(blocks.empty()
+                    ? main->path + " has no train block"
+                    : "no train block named '" + name.str() + "' in " +
+                          main->path + " (it has " +
+                          llvm::join(blocks, ", ") + ")");
+    return nullptr;
+  }
+  mlir::OpBuilder builder(&context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(builder.getUnknownLoc());
+  if (!elaborator->emitTraining(*module, main, name, options) ||
+      diags.hadError())
     return nullptr;
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;

@@ -319,6 +319,12 @@ bool NameChecker::run() {
       checkModel(m);
       break;
     }
+    case Module::Item::Kind::Train: {
+      const ModelDecl &t = *module.ast->trains[item.index];
+      define(t.name, t.nameRange.Start);
+      checkModel(t);
+      break;
+    }
     case Module::Item::Kind::Global: {
       const GlobalDecl &g = *module.ast->globals[item.index];
       define(g.name, g.nameRange.Start);

@@ -84,7 +84,7 @@ private:
   // Declarations.
   bool parseImport(Module &module);
   std::unique_ptr<FnDecl> parseFn(std::string doc);
-  std::unique_ptr<ModelDecl> parseModel(std::string doc);
+  std::unique_ptr<ModelDecl> parseModel(std::string doc, bool isTrain = false);
   std::unique_ptr<GlobalDecl> parseGlobal(std::string doc);
   bool parseParams(std::vector<Param> &params, TokenKind close);
   /// The identifier a declaration names, or a failure saying `message`.
@@ -184,6 +184,15 @@ std::unique_ptr<Module> Parser::parseModule() {
       module->order.push_back({Module::Item::Kind::Model,
                                module->models.size()});
       module->models.push_back(std::move(model));
+    } else if (at(TokenKind::Identifier) && tok.text == "train" &&
+               peek().is(TokenKind::Identifier)) {
+      // `train` is a keyword only here, so that it stays a usable name.
+      auto train = parseModel(std::move(declDoc), /*isTrain=*/true);
+      if (!train)
+        break;
+      module->order.push_back({Module::Item::Kind::Train,
+                               module->trains.size()});
+      module->trains.push_back(std::move(train));
     } else if (at(TokenKind::KwLet)) {
       auto global = parseGlobal(std::move(declDoc));
       if (!global)
@@ -192,7 +201,8 @@ std::unique_ptr<Module> Parser::parseModule() {
                                module->globals.size()});
       module->globals.push_back(std::move(global));
     } else {
-      failHere("expected a declaration ('fn', 'model', 'let' or 'import')");
+      failHere("expected a declaration ('fn', 'model', 'let', 'train' or "
+               "'import')");
     }
   }
   if (failed)
@@ -352,18 +362,27 @@ std::optional<TypeExpr> Parser::parseType() {
   return type;
 }
 
-std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc) {
+std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc,
+                                              bool isTrain) {
   auto model = std::make_unique<ModelDecl>();
   model->doc = std::move(modelDoc);
-  advance(); // model
+  model->isTrain = isTrain;
+  llvm::StringRef what = isTrain ? "train block" : "model";
+  advance(); // model, train
   if (!parseName(model->name, model->nameRange,
-                 "expected a model name after 'model'"))
+                 "expected a " + what + " name after '" +
+                     (isTrain ? "train" : "model") + "'"))
     return nullptr;
+  if (isTrain && at(TokenKind::LParen)) {
+    failHere("a train block takes no arguments");
+    return nullptr;
+  }
   if (consumeIf(TokenKind::LParen) &&
       !parseParams(model->params, TokenKind::RParen))
     return nullptr;
   Nest nest(*this, tok.loc());
-  if (!nest.ok || !expect(TokenKind::LBrace, "to begin the model body"))
+  if (!nest.ok ||
+      !expect(TokenKind::LBrace, "to begin the " + what.str() + " body"))
     return nullptr;
   while (!failed && !at(TokenKind::RBrace)) {
     if (consumeIf(TokenKind::Semicolon))
@@ -377,6 +396,10 @@ std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc) {
         return nullptr;
       member.name = member.method->name;
       member.nameRange = member.method->nameRange;
+    } else if (isTrain && (at(TokenKind::KwParam) || at(TokenKind::KwState))) {
+      failHere("a train block has no parameters or state: declare them in a "
+               "model");
+      return nullptr;
     } else if (at(TokenKind::KwParam) || at(TokenKind::KwState)) {
       member.kind = at(TokenKind::KwParam) ? Member::Kind::Param
                                            : Member::Kind::State;
@@ -407,13 +430,15 @@ std::unique_ptr<ModelDecl> Parser::parseModel(std::string modelDoc) {
       if (!member.value)
         return nullptr;
     } else {
-      failHere("expected a model member ('param', 'state', 'fn' or "
-               "'name = value')");
+      failHere(isTrain ? "expected a setting ('name = value') or a function "
+                         "('fn')"
+                       : "expected a model member ('param', 'state', 'fn' or "
+                         "'name = value')");
       return nullptr;
     }
     model->members.push_back(std::move(member));
   }
-  if (!expect(TokenKind::RBrace, "to end the model body"))
+  if (!expect(TokenKind::RBrace, "to end the " + what.str() + " body"))
     return nullptr;
   return model;
 }
@@ -572,10 +597,35 @@ StmtPtr Parser::parseStmt() {
     assign->value = std::move(value);
     return assign;
   }
-  // A call evaluated for its effect; any other expression has none.
+  // A call evaluated for its effect; any other expression has none. Or
+  // `a.b.w = value`.
   ExprPtr value = parseExpr();
   if (!value)
     return nullptr;
+  if (at(TokenKind::Assign) && llvm::isa<MemberExpr>(value.get())) {
+    std::vector<Binding> members;
+    const Expr *e = value.get();
+    while (auto *member = llvm::dyn_cast<MemberExpr>(e)) {
+      members.insert(members.begin(), {member->member, member->memberLoc});
+      e = member->base.get();
+    }
+    auto *root = llvm::dyn_cast<NameExpr>(e);
+    if (!root) {
+      fail(start, "only a name or a model's parameter ('a.b.w') can be "
+                  "assigned");
+      return nullptr;
+    }
+    Binding target{root->name, root->getLoc()};
+    advance(); // =
+    ExprPtr assigned = parseExpr();
+    if (!assigned)
+      return nullptr;
+    auto assign = std::make_unique<AssignStmt>(rangeFrom(start));
+    assign->target = std::move(target);
+    assign->members = std::move(members);
+    assign->value = std::move(assigned);
+    return assign;
+  }
   if (!llvm::isa<CallExpr>(value.get())) {
     fail(start, "expected a statement ('let', 'return', 'for', 'if' or an "
                 "assignment); an expression alone has no effect");

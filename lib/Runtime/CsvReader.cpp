@@ -16,6 +16,29 @@ CsvReader::CsvReader(const char *data, size_t size, const char *name)
     : pos(data), end(data + size), name(name) {
   if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
     pos += 3;
+  // Whitespace-separated when the first line that is not blank has no comma
+  // but spaces or tabs between cells (as NumPy's savetxt writes).
+  const char *p = pos;
+  while (p < end && (*p == '\n' || isSpace(*p)))
+    ++p;
+  bool inCell = false, gap = false;
+  for (; p < end && *p != '\n'; ++p) {
+    if (*p == ',') {
+      whitespace = false;
+      return;
+    }
+    if (isSpace(*p)) {
+      gap |= inCell;
+      inCell = false;
+    } else {
+      whitespace |= gap;
+      inCell = true;
+    }
+  }
+}
+
+bool CsvReader::isSeparator(char c) const {
+  return whitespace ? c == ' ' || c == '\t' : c == ',';
 }
 
 dl_status CsvReader::readCell(CsvCell *cell) {
@@ -42,16 +65,16 @@ dl_status CsvReader::readCell(CsvCell *cell) {
     }
     *cell = {start, size_t(pos - start), true};
     ++pos;
-    while (pos < end && isSpace(*pos))
+    while (pos < end && isSpace(*pos) && !isSeparator(*pos))
       ++pos;
-    if (pos < end && *pos != ',' && *pos != '\n')
+    if (pos < end && !isSeparator(*pos) && *pos != '\n')
       return setError(DL_ERROR_FORMAT,
                       "%s: line %zu: text after the closing quote of a cell",
                       name, currentLine);
     return DL_OK;
   }
   const char *start = pos;
-  while (pos < end && *pos != ',' && *pos != '\n') {
+  while (pos < end && !isSeparator(*pos) && *pos != '\n') {
     unsigned char c = static_cast<unsigned char>(*pos);
     if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
       return setError(DL_ERROR_FORMAT,
@@ -77,7 +100,14 @@ dl_status CsvReader::next(GrowableArray<CsvCell> &cells, bool *got) {
         return status;
       if (!cells.push(cell))
         return setError(DL_ERROR_OUT_OF_MEMORY, "%s: out of memory", name);
-      if (pos < end && *pos == ',') {
+      if (whitespace) {
+        // The separator is a run of spaces and tabs; a '\r' before the
+        // '\n' ends the line.
+        while (pos < end && isSpace(*pos))
+          ++pos;
+        if (pos < end && *pos != '\n')
+          continue;
+      } else if (pos < end && *pos == ',') {
         ++pos;
         continue;
       }

@@ -7,6 +7,10 @@
 // mark at the start is skipped. Other control characters mean the file is
 // not text, and are an error.
 //
+// A file whose first line that is not blank has no comma but cells
+// separated by spaces or tabs (as NumPy's savetxt and many data sets write
+// it) is read with runs of spaces and tabs as the separator.
+//
 //===----------------------------------------------------------------------===//
 #ifndef DLRT_CSVREADER_H
 #define DLRT_CSVREADER_H
@@ -39,12 +43,14 @@ public:
 
 private:
   dl_status readCell(CsvCell *cell);
+  bool isSeparator(char c) const;
 
   const char *pos;
   const char *end;
   const char *name;
   size_t currentLine = 1;
   size_t rowLine = 0;
+  bool whitespace = false; // cells separated by spaces and tabs
 };
 
 /// Copies a cell's text into `buffer` with doubled quotes undone, cut to

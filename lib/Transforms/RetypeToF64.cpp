@@ -64,11 +64,33 @@ struct RetypeToF64Pass : dl::impl::DLRetypeToF64Base<RetypeToF64Pass> {
             << name << "'";
         return signalPassFailure();
       }
-      auto copy = cast<func::FuncOp>(func->clone());
-      copy.setSymName(name + ".f64");
-      symbols.insert(copy, std::next(Block::iterator(func)));
-      retype(copy);
+      copyOf(func, symbols);
     }
+  }
+
+  /// The f64 copy of `func`, made once; the functions it references (the
+  /// primal of a dl.grad, a callee) get f64 copies too.
+  func::FuncOp copyOf(func::FuncOp func, SymbolTable &symbols) {
+    std::string name = func.getSymName().str() + ".f64";
+    if (auto existing = symbols.lookup<func::FuncOp>(name))
+      return existing;
+    auto copy = cast<func::FuncOp>(func->clone());
+    copy.setSymName(name);
+    symbols.insert(copy, std::next(Block::iterator(func)));
+    retype(copy);
+    copy.walk([&](Operation *op) {
+      for (NamedAttribute attr : op->getAttrs()) {
+        auto ref = dyn_cast<FlatSymbolRefAttr>(attr.getValue());
+        auto callee = ref ? symbols.lookup<func::FuncOp>(ref.getValue())
+                          : func::FuncOp();
+        if (!callee || callee == copy)
+          continue;
+        func::FuncOp wide = copyOf(callee, symbols);
+        op->setAttr(attr.getName(),
+                    FlatSymbolRefAttr::get(wide.getSymNameAttr()));
+      }
+    });
+    return copy;
   }
 
   void retype(func::FuncOp func) {

@@ -12,6 +12,7 @@
 #include "Signature.h"
 
 #include "dl/JIT/JIT.h"
+#include "dl/checkpoint.h"
 #include "dl/runtime.h"
 
 #include <deque>
@@ -50,9 +51,12 @@ public:
   ArgumentBinder(const ArgumentBinder &) = delete;
   ~ArgumentBinder();
 
-  /// Binds inputs from --input/--inputs and parameters from --params; those
-  /// still missing take their initializer's value (when `init` has a
-  /// function). Inputs still missing are left out when `allowMissing`.
+  /// Binds inputs from --input/--inputs and parameters from --params, then
+  /// from --checkpoint (which also preprocesses the inputs as the training
+  /// did); those still missing take their initializer's value (when `init` has a
+  /// function). Inputs still missing are left out when `allowMissing`. The
+  /// seed argument (role seed), of the entry and of the initializer, is
+  /// --seed.
   bool bind(const DriverOptions &options, const std::string &entryName,
             const Compiled &entry, const Compiled &init, bool allowMissing);
 
@@ -62,15 +66,23 @@ public:
   void set(const std::string &name, const dl_tensor &tensor) {
     bound[name] = tensor;
   }
+  /// The value of a seed argument (--seed; valid after bind()).
+  const dl_tensor &seedArgument() const { return seedTensor; }
   /// The arguments in signature order; false after reporting a missing one.
   bool arguments(const std::string &entryName, const Compiled &entry,
                  std::vector<dl_tensor> &args) const;
 
 private:
+  bool bindCheckpoint(const std::string &path, const std::string &entryName,
+                      const std::vector<dl_value_info> &infos);
+
   std::deque<OwnedTensor> owned;
+  std::vector<dl_checkpoint *> checkpoints;
   std::deque<OwnedTensor> initial;
   std::vector<dl_npz *> archives;
   std::map<std::string, dl_tensor> bound;
+  int64_t seed = 0;
+  dl_tensor seedTensor{};
 };
 
 } // namespace dl

@@ -58,6 +58,7 @@ Session::Session(const DriverOptions &options)
   // Diagnostics point at DL source; the IR of the op is noise for users.
   context.printOpOnDiagnostic(false);
   diags.attachTo(context);
+  frontend.setTrainingMode(options.trainMode);
 }
 
 bool Session::load() { return frontend.load(options.inputFile); }
@@ -88,10 +89,12 @@ std::string Session::chooseEntry() {
 
 bool Session::lower(mlir::ModuleOp module, EmitKind upTo) {
   mlir::PassManager pm(&context);
+  CPUPipelineOptions pipelineOptions;
+  pipelineOptions.checkNumerics = options.checkNumerics;
   if (upTo == EmitKind::Linalg)
-    buildDLToLinalgPipeline(pm);
+    buildDLToLinalgPipeline(pm, pipelineOptions);
   else
-    buildCPUPipeline(pm, CPUPipelineOptions());
+    buildCPUPipeline(pm, pipelineOptions);
   return mlir::succeeded(pm.run(module));
 }
 
@@ -134,7 +137,9 @@ int dl::emitCommand(const DriverOptions &options) {
     return 0;
   }
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      session.frontend.emit(options.entries);
+      options.trainBlock.empty()
+          ? session.frontend.emit(options.entries)
+          : session.frontend.emitTraining(options.trainBlock, {});
   if (!module)
     return 1;
   if (options.emit != EmitKind::DL &&

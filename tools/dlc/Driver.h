@@ -12,6 +12,22 @@ constexpr const char *kVersion = "0.1.0";
 
 enum class EmitKind { None, AST, DL, Linalg, LLVMDialect, LLVMIR, Asm };
 
+/// dlc train and dlc eval (Train.cpp, docs/training.md). Numbers are kept
+/// as written and checked by the command, which names the option.
+struct TrainCommandOptions {
+  std::vector<std::string> data, valData, scale, normalize;
+  std::string valSplit, limit, epochs, batch, patience;
+  bool seedGiven = false;
+  bool noShuffle = false;
+  std::string monitor;
+  bool restoreBest = false;
+  /// train: written after every epoch; eval: the weights to evaluate.
+  std::string checkpoint;
+  std::string resume, init, history, plot;
+  std::string progress = "auto";
+  bool gradNorms = false;
+};
+
 struct DriverOptions {
   std::string inputFile;
   std::vector<std::string> entries;
@@ -20,6 +36,11 @@ struct DriverOptions {
   bool color = false;
   std::string executablePath;
   EmitKind emit = EmitKind::None;
+  /// --train NAME: the train block to compile (--emit, dlc train).
+  std::string trainBlock;
+  /// --check-numerics: the pipeline option check-numerics (every command
+  /// that lowers code, through Session::lower).
+  bool checkNumerics = false;
   // run
   std::vector<std::string> inputs;
   std::string inputsArchive;
@@ -27,10 +48,17 @@ struct DriverOptions {
   std::string outputsArchive;
   std::string paramsFile;
   bool quiet = false;
+  /// --train-mode: elaborate with `training` true (run, check-grad, --emit).
+  bool trainMode = false;
   // check-grad
   double tolerance = 1e-5;
   double eps = 1e-6;
+  /// --seed: the seed argument of entries and initializers that draw
+  /// random numbers (and check-grad's random inputs).
   uint64_t seed = 0;
+  /// run --checkpoint: parameters and state from a training checkpoint.
+  std::string checkpointFile;
+  TrainCommandOptions train;
 };
 
 int emitCommand(const DriverOptions &options);
@@ -38,6 +66,8 @@ int runCommand(const DriverOptions &options);
 int listEntriesCommand(const DriverOptions &options);
 int checkGradCommand(const DriverOptions &options);
 int listBuiltinsCommand(const DriverOptions &options);
+int trainCommand(const DriverOptions &options);
+int evalCommand(const DriverOptions &options);
 
 } // namespace dl
 

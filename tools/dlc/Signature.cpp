@@ -33,10 +33,14 @@ static dl_role roleOf(mlir::DictionaryAttr attrs, dl_role fallback) {
   if (!role)
     return fallback;
   llvm::StringRef r = role.getValue();
-  return r == "param"    ? DL_ROLE_PARAM
-         : r == "state"  ? DL_ROLE_STATE
-         : r == "output" ? DL_ROLE_OUTPUT
-                         : DL_ROLE_INPUT;
+  return r == "param"   ? DL_ROLE_PARAM
+         : r == "state" ? DL_ROLE_STATE
+         : r == "slot"  ? DL_ROLE_SLOT
+         : r == "seed"  ? DL_ROLE_SEED
+         : r == "step"  ? DL_ROLE_STEP
+         : r == "epoch" ? DL_ROLE_EPOCH
+         : r == "input" ? DL_ROLE_INPUT
+                        : fallback;
 }
 
 bool Signature::describe(mlir::Type type, mlir::DictionaryAttr attrs,
@@ -80,11 +84,18 @@ bool Signature::build(mlir::func::FuncOp func, std::string &error) {
     if (!describe(type.getInput(i), attrs, roleOf(attrs, DL_ROLE_INPUT),
                   argInfos[i], error))
       return false;
+    argInfos[i].updated = attrs && attrs.contains(attrs::kInOut);
   }
+  // Results that update an argument in place are not results of the
+  // compiled function (dl-drop-in-place-results).
+  resultInfos.clear();
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
     mlir::DictionaryAttr attrs = func.getResultAttrDict(i);
-    if (!describe(type.getResult(i), attrs, roleOf(attrs, DL_ROLE_OUTPUT),
-                  resultInfos[i], error))
+    if (attrs && attrs.contains(attrs::kUpdates))
+      continue;
+    resultInfos.emplace_back();
+    if (!describe(type.getResult(i), attrs, DL_ROLE_OUTPUT,
+                  resultInfos.back(), error))
       return false;
   }
   signature.name = keep(func.getSymName().str());

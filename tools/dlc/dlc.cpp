@@ -2,6 +2,8 @@
 //
 //   dlc FILE.dl --emit=ast|dl|linalg|llvm-dialect|llvm-ir|asm [--entry NAME]
 //   dlc run FILE.dl [--entry NAME] [--input NAME=FILE.npy]... [--params F]
+//   dlc train FILE.dl [--train NAME] --data NAME=FILE... [options]
+//   dlc eval FILE.dl [--train NAME] --checkpoint F --data NAME=FILE...
 //
 // Every error is a message (with its source location when it has one) and
 // exit status 1.
@@ -23,10 +25,16 @@ static cl::SubCommand runCommand("run",
 static cl::SubCommand checkGradCommand(
     "check-grad", "Compare an entry point's gradients with finite "
                   "differences");
+static cl::SubCommand trainSubcommand(
+    "train", "Train a model: run a train block's epochs on data files");
+static cl::SubCommand evalSubcommand(
+    "eval", "Loss and metrics of a checkpoint's model on a data set");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.dl>"),
                                       cl::sub(cl::SubCommand::getTopLevel()),
-                                      cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+                                      cl::sub(runCommand), cl::sub(checkGradCommand),
+                                      cl::sub(trainSubcommand),
+                                      cl::sub(evalSubcommand), cl::cat(category));
 
 static cl::opt<dl::EmitKind> emit(
     "emit", cl::desc("What to print"), cl::init(dl::EmitKind::None),
@@ -49,7 +57,8 @@ static cl::list<std::string> entries(
 static cl::list<std::string> includeDirs(
     "I", cl::desc("Add a folder to the import search path"),
     cl::value_desc("DIR"), cl::Prefix, cl::sub(cl::SubCommand::getTopLevel()),
-    cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+    cl::sub(runCommand), cl::sub(checkGradCommand), cl::sub(trainSubcommand),
+    cl::sub(evalSubcommand), cl::cat(category));
 
 static cl::opt<std::string> outputFile(
     "o", cl::desc("Write the output to FILE instead of standard output"),
@@ -76,12 +85,25 @@ static cl::opt<std::string> paramsFile(
     "params", cl::desc("Parameter and state values by name, from an .npz"),
     cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
-static cl::opt<bool> quiet("quiet", cl::desc("Do not print the results"),
-                           cl::sub(runCommand), cl::cat(category));
+static cl::opt<bool> quiet(
+    "quiet",
+    cl::desc("Do not print the results (run); print nothing but errors "
+             "(train)"),
+    cl::sub(runCommand), cl::sub(trainSubcommand), cl::cat(category));
+
+static cl::opt<bool> checkNumerics(
+    "check-numerics",
+    cl::desc("Check every floating-point result for NaN and infinities as "
+             "the code runs: stop at the first one with an error naming the "
+             "operation and its source line (slower: see docs/tools.md)"),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::sub(runCommand),
+    cl::sub(trainSubcommand), cl::sub(evalSubcommand), cl::cat(category));
 
 static cl::opt<bool> noColor("no-color", cl::desc("Never color diagnostics"),
                              cl::sub(cl::SubCommand::getTopLevel()),
-                             cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+                             cl::sub(runCommand), cl::sub(checkGradCommand),
+                             cl::sub(trainSubcommand), cl::sub(evalSubcommand),
+                             cl::cat(category));
 
 static cl::opt<double> tolerance(
     "tolerance", cl::desc("Largest error check-grad accepts (default 1e-5)"),
@@ -91,8 +113,114 @@ static cl::opt<double> eps("eps",
                            cl::init(1e-6), cl::sub(checkGradCommand),
                            cl::cat(category));
 static cl::opt<uint64_t> seed(
-    "seed", cl::desc("Seed of the random inputs check-grad makes up"),
-    cl::init(0), cl::sub(checkGradCommand), cl::cat(category));
+    "seed",
+    cl::desc("Seed of the random numbers the entry point and its parameter "
+             "initializer draw (default 0); check-grad: also of the random "
+             "inputs it makes up; train: of shuffling, dropout and "
+             "initializers, instead of the train block's"),
+    cl::init(0), cl::sub(runCommand), cl::sub(checkGradCommand),
+    cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<bool> trainMode(
+    "train-mode",
+    cl::desc("Compile with the built-in 'training' true (dropout active), "
+             "as in a training step"),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::sub(runCommand),
+    cl::sub(checkGradCommand), cl::cat(category));
+
+static cl::opt<std::string> trainBlock(
+    "train", cl::desc("The train block (train, eval: optional when the file "
+                      "has one); with --emit: its training functions "
+                      "instead of entry points"),
+    cl::value_desc("NAME"), cl::sub(cl::SubCommand::getTopLevel()),
+    cl::sub(trainSubcommand), cl::sub(evalSubcommand), cl::cat(category));
+
+// dlc train and dlc eval (docs/training.md).
+static cl::list<std::string> trainData(
+    "data",
+    cl::desc("Bind a data argument (an input of predict or a target of "
+             "loss) to an array of a .npy, .npz, .csv or IDX file, gzipped "
+             "or not; SELECTOR picks an .npz member or CSV columns; FILE.npz "
+             "alone binds its arrays by name (repeatable)"),
+    cl::value_desc("NAME=FILE[:SELECTOR]"), cl::sub(trainSubcommand),
+    cl::sub(evalSubcommand), cl::cat(category));
+static cl::list<std::string> valData(
+    "val-data", cl::desc("Validation data, bound as --data (repeatable)"),
+    cl::value_desc("NAME=FILE[:SELECTOR]"), cl::sub(trainSubcommand),
+    cl::cat(category));
+static cl::opt<std::string> valSplit(
+    "val-split",
+    cl::desc("Hold out this fraction of the training data for validation "
+             "(the last samples, before shuffling)"),
+    cl::value_desc("F"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::list<std::string> scaleData(
+    "scale", cl::desc("Divide a data argument by V (images: x=255)"),
+    cl::value_desc("NAME=V"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::list<std::string> normalizeData(
+    "normalize",
+    cl::desc("Normalize a data argument per feature with statistics of the "
+             "training split (kept in checkpoints): standardize or minmax"),
+    cl::value_desc("NAME=KIND"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> limitSamples(
+    "limit", cl::desc("Use the first N samples of each data file"),
+    cl::value_desc("N"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
+    cl::cat(category));
+static cl::opt<std::string> epochs(
+    "epochs", cl::desc("Train up to this epoch (default: the block's)"),
+    cl::value_desc("N"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> batchSize(
+    "batch",
+    cl::desc("Samples per step; 1: per-sample SGD; 0: the whole data set "
+             "(default: the block's)"),
+    cl::value_desc("N"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
+    cl::cat(category));
+static cl::opt<bool> noShuffle(
+    "no-shuffle", cl::desc("Keep the samples in file order every epoch"),
+    cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> patience(
+    "patience",
+    cl::desc("Stop after N epochs without improvement of the monitored "
+             "value (0: never)"),
+    cl::value_desc("N"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> monitor(
+    "monitor",
+    cl::desc("What early stopping watches: train_loss, val_loss, "
+             "train_METRIC or val_METRIC"),
+    cl::value_desc("NAME"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<bool> restoreBest(
+    "restore-best",
+    cl::desc("At the end, restore the weights of the best epoch"),
+    cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> checkpointFile(
+    "checkpoint",
+    cl::desc("train: write a checkpoint after every epoch; eval, run: the "
+             "parameters and state to use"),
+    cl::value_desc("FILE"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
+    cl::sub(runCommand), cl::cat(category));
+static cl::opt<std::string> resumeFile(
+    "resume", cl::desc("Continue the training saved in a checkpoint"),
+    cl::value_desc("FILE"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> initFile(
+    "init",
+    cl::desc("Initial parameters and state by name from an .npz archive or "
+             "a checkpoint"),
+    cl::value_desc("FILE"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> historyFile(
+    "history", cl::desc("Write the per-epoch history as CSV"),
+    cl::value_desc("FILE.csv"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> plotFile(
+    "plot", cl::desc("Plot the history (losses, metrics) as SVG"),
+    cl::value_desc("FILE.svg"), cl::sub(trainSubcommand), cl::cat(category));
+static cl::opt<std::string> progress(
+    "progress",
+    cl::desc("Progress during an epoch: auto (a bar on a terminal, lines "
+             "otherwise), bar, lines or none"),
+    cl::value_desc("STYLE"), cl::init("auto"), cl::sub(trainSubcommand),
+    cl::cat(category));
+static cl::opt<bool> gradNorms(
+    "grad-norms",
+    cl::desc("Report the mean and largest gradient norm of every trained "
+             "parameter per epoch"),
+    cl::sub(trainSubcommand), cl::cat(category));
 
 static cl::opt<bool> listEntries(
     "list-entries", cl::desc("List the entry points of the file"),
@@ -116,7 +244,10 @@ int main(int argc, char **argv) {
           "dlc: the DL compiler\n\n"
           "  dlc FILE.dl --emit=KIND [--entry NAME]   print a stage\n"
           "  dlc run FILE.dl [--entry NAME] [options] run an entry point\n"
-          "  dlc check-grad FILE.dl [--entry NAME]    check its gradients\n",
+          "  dlc check-grad FILE.dl [--entry NAME]    check its gradients\n"
+          "  dlc train FILE.dl --data NAME=FILE...    train a train block\n"
+          "  dlc eval FILE.dl --checkpoint F --data NAME=FILE...\n"
+          "                                           evaluate a checkpoint\n",
           &errs()))
     return 1;
 
@@ -128,7 +259,9 @@ int main(int argc, char **argv) {
   options.color = !noColor && !sys::Process::GetEnv("NO_COLOR") &&
                   errs().has_colors();
   options.executablePath = sys::fs::getMainExecutable(argv[0], (void *)&main);
+  options.checkNumerics = checkNumerics;
 
+  options.trainMode = trainMode;
   if (listBuiltins)
     return dl::listBuiltinsCommand(options);
   if (inputFile.empty()) {
@@ -144,13 +277,43 @@ int main(int argc, char **argv) {
     options.seed = seed;
     return dl::checkGradCommand(options);
   }
+  if (trainSubcommand || evalSubcommand) {
+    dl::TrainCommandOptions &t = options.train;
+    options.trainBlock = trainBlock;
+    options.quiet = quiet;
+    options.seed = seed;
+    t.seedGiven = seed.getNumOccurrences() > 0;
+    t.data.assign(trainData.begin(), trainData.end());
+    t.valData.assign(valData.begin(), valData.end());
+    t.scale.assign(scaleData.begin(), scaleData.end());
+    t.normalize.assign(normalizeData.begin(), normalizeData.end());
+    t.valSplit = valSplit;
+    t.limit = limitSamples;
+    t.epochs = epochs;
+    t.batch = batchSize;
+    t.patience = patience;
+    t.noShuffle = noShuffle;
+    t.monitor = monitor;
+    t.restoreBest = restoreBest;
+    t.checkpoint = checkpointFile;
+    t.resume = resumeFile;
+    t.init = initFile;
+    t.history = historyFile;
+    t.plot = plotFile;
+    t.progress = progress;
+    t.gradNorms = gradNorms;
+    return trainSubcommand ? dl::trainCommand(options)
+                           : dl::evalCommand(options);
+  }
   if (runCommand) {
+    options.checkpointFile = checkpointFile;
     options.inputs.assign(inputs.begin(), inputs.end());
     options.inputsArchive = inputsArchive;
     options.outputs.assign(outputs.begin(), outputs.end());
     options.outputsArchive = outputsArchive;
     options.paramsFile = paramsFile;
     options.quiet = quiet;
+    options.seed = seed;
     return dl::runCommand(options);
   }
   if (listEntries)
@@ -162,5 +325,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.emit = emit;
+  options.trainBlock = trainBlock;
   return dl::emitCommand(options);
 }

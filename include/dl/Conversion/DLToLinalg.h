@@ -26,8 +26,14 @@ void populateIndexingToLinalgPatterns(mlir::RewritePatternSet &patterns);
 void populateSoftmaxToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// dl.assert.
 void populateChecksToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// dl.check_finite.
+void populateCheckFiniteToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// dl.constant.
 void populateConstantsToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// random_uniform, random_normal, random_bits (Philox4x32-10).
+void populateRandomToLinalgPatterns(mlir::RewritePatternSet &patterns);
+/// dl.orthogonalize (Gram-Schmidt loops on tensors).
+void populateOrthogonalizeToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// All of the above.
 void populateDLToLinalgPatterns(mlir::RewritePatternSet &patterns);

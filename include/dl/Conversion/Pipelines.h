@@ -24,10 +24,20 @@ struct CPUPipelineOptions : mlir::PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Replace f32 tanh, erf, exp, log and log1p by "
                      "vectorizable polynomials (dl-math-approximation)"),
       llvm::cl::init(true)};
+  Option<bool> checkNumerics{
+      *this, "check-numerics",
+      llvm::cl::desc("Check every floating-point result of a dl op for NaN "
+                     "and infinities at run time (dl-check-numerics): the "
+                     "call fails at the first one, naming the op and its "
+                     "source location"),
+      llvm::cl::init(false)};
 };
 
-/// Inlining, cleanup, convert-dl-to-linalg and elementwise fusion.
-void buildDLToLinalgPipeline(mlir::OpPassManager &pm);
+/// Inlining, cleanup, convert-dl-to-linalg and elementwise fusion (and
+/// dl-check-numerics with `check-numerics`).
+void buildDLToLinalgPipeline(
+    mlir::OpPassManager &pm,
+    const CPUPipelineOptions &options = CPUPipelineOptions());
 
 /// Bufferization, deallocation, loops, and the lowering to the LLVM
 /// dialect, ending with dl-emit-entry-points.

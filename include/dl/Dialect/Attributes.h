@@ -28,12 +28,26 @@ constexpr llvm::StringLiteral kModelDoc = "dl.model_doc";
 /// String, on arguments and results: the source name; for parameters and
 /// state the hierarchical path (`encoder.layers.2.w`).
 constexpr llvm::StringLiteral kName = "dl.name";
-/// String, on arguments and results: "input", "param", "state" or "output".
+/// String, on arguments and results: "input", "param", "state", "output";
+/// in training steps also "slot" (optimizer state), "step", "epoch",
+/// "loss", "prediction", "lr" and "grad_norms" (docs/training.md).
 constexpr llvm::StringLiteral kRole = "dl.role";
 /// Array, on arguments and results with dynamic extents: one entry per
 /// dimension, an integer for a static extent, a string naming a symbol
 /// (`"B"`), or `"?"` for an unnamed dynamic extent.
 constexpr llvm::StringLiteral kDims = "dl.dims";
+/// Unit, on arguments of entry points: the function writes a new value
+/// into the argument's buffer (a parameter it assigns, optimizer state).
+constexpr llvm::StringLiteral kInOut = "dl.inout";
+/// String, on results of `dl` functions before bufferization: this result
+/// is the new value of the `dl.inout` argument with this `dl.name`;
+/// `dl-prepare-in-place-updates` turns it into a write into that argument,
+/// and the result disappears from the compiled signature.
+constexpr llvm::StringLiteral kUpdates = "dl.updates";
+/// On a training step (docs/training.md): the train block's name (string)
+/// and its settings (dictionary).
+constexpr llvm::StringLiteral kTrain = "dl.train";
+constexpr llvm::StringLiteral kTrainSettings = "dl.train_settings";
 
 } // namespace dl::attrs
 

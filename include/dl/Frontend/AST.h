@@ -250,11 +250,15 @@ public:
 };
 
 /// `a = e` (rebinds a local), `a[i] = e` (a copy of `a` with the window
-/// replaced, bound to `a`)
+/// replaced, bound to `a`), `a.b.w = e` (gives the parameter or state `w`
+/// of the model `a.b` a new value for the rest of the entry point, which
+/// writes it back: docs/language.md). A plain `w = e` inside a method
+/// assigns the model's `w` when no local is named `w`.
 class AssignStmt : public StmtBase<Stmt::Kind::Assign> {
 public:
   using StmtBase::StmtBase;
   Binding target;
+  std::vector<Binding> members; // `a.b.w = e`: {b, w}
   std::vector<IndexItem> index; // empty unless `a[...] = e`
   ExprPtr value;
 };
@@ -333,6 +337,9 @@ struct ModelDecl {
   std::vector<Param> params; // compile-time parameters
   std::vector<Member> members;
   std::string doc;
+  /// `train name { ... }`: how to train models (docs/training.md). Its
+  /// members are fields (settings) and methods, never parameters.
+  bool isTrain = false;
 };
 
 /// Top-level `let name = expr`: a compile-time constant or a model instance.
@@ -356,9 +363,10 @@ struct Module {
   std::vector<std::unique_ptr<FnDecl>> functions;
   std::vector<std::unique_ptr<ModelDecl>> models;
   std::vector<std::unique_ptr<GlobalDecl>> globals;
+  std::vector<std::unique_ptr<ModelDecl>> trains;
   /// Top-level declarations in source order, for printing.
   struct Item {
-    enum class Kind { Function, Model, Global } kind;
+    enum class Kind { Function, Model, Global, Train } kind;
     size_t index;
   };
   std::vector<Item> order;

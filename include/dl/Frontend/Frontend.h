@@ -22,6 +22,12 @@ namespace dl {
 
 class Elaborator;
 
+/// How a train block is compiled (docs/training.md).
+struct TrainingOptions {
+  /// The step also returns the L2 norm of each parameter's gradient.
+  bool gradNorms = false;
+};
+
 struct EntryPoint {
   std::string name;
   llvm::SMLoc loc;
@@ -46,6 +52,16 @@ public:
   /// Emits the named entry points (every valid one when `names` is empty)
   /// into a new module. Returns null after reporting errors.
   mlir::OwningOpRef<mlir::ModuleOp> emit(llvm::ArrayRef<std::string> names);
+  /// The train blocks of the main module, in source order.
+  std::vector<std::string> trainBlocks();
+  /// Emits the training functions of train block `name` (its step, the
+  /// step's initializer, evaluate and metrics) into a new module. Returns
+  /// null after reporting errors.
+  mlir::OwningOpRef<mlir::ModuleOp>
+  emitTraining(llvm::StringRef name, const TrainingOptions &options);
+  /// Elaborates with the built-in name `training` true (dlc --train-mode):
+  /// dropout and other training-only code is compiled in.
+  void setTrainingMode(bool on);
 
 private:
   bool check();

@@ -28,7 +28,10 @@ void dl::populateDLToLinalgPatterns(RewritePatternSet &patterns) {
   populateIndexingToLinalgPatterns(patterns);
   populateSoftmaxToLinalgPatterns(patterns);
   populateChecksToLinalgPatterns(patterns);
+  populateCheckFiniteToLinalgPatterns(patterns);
   populateConstantsToLinalgPatterns(patterns);
+  populateRandomToLinalgPatterns(patterns);
+  populateOrthogonalizeToLinalgPatterns(patterns);
 }
 
 namespace {

@@ -105,13 +105,13 @@ static LLVM::GlobalOp getOrCreateString(OpBuilder &b, ModuleOp module,
 }
 
 void emitCheck(OpBuilder &b, Location loc, Value ok, StringRef message,
-               ValueRange values) {
+               ValueRange values, bool withLocation) {
   auto module = cast<ModuleOp>(
       SymbolTable::getNearestSymbolTable(b.getInsertionBlock()->getParentOp()));
   MLIRContext *context = b.getContext();
   auto ptrType = LLVM::LLVMPointerType::get(context);
   auto voidType = LLVM::LLVMVoidType::get(context);
-  std::string where = formatLocation(loc);
+  std::string where = withLocation ? formatLocation(loc) : "";
   std::string prefix = where.empty() ? "" : escapeFormat(where) + ": ";
   std::string format = prefix + message.str();
 

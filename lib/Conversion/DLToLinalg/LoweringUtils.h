@@ -36,9 +36,12 @@ std::string escapeFormat(llvm::StringRef text);
 /// generated code calls `dlrt_fail` with "<location>: <message>", which
 /// never returns. `message` is a printf format in which each `%lld` is
 /// replaced by the next of `values` (index or integer values, printed as
-/// 64-bit integers); a literal `%` must be written `%%`.
+/// 64-bit integers); a literal `%` must be written `%%`. Without
+/// `withLocation` the message is used as it is (for messages that say
+/// where they come from themselves, as dl.check_finite's).
 void emitCheck(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ok,
-               llvm::StringRef message, mlir::ValueRange values = {});
+               llvm::StringRef message, mlir::ValueRange values = {},
+               bool withLocation = true);
 
 /// Emits a check that two index values are equal, unless they are known to
 /// be (the same value, or equal constants). `message` receives both values

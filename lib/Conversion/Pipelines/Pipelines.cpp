@@ -37,11 +37,16 @@ void addDLCleanup(OpPassManager &pm) {
 /// Stage 2: one function per entry point (private helpers are inlined into
 /// their callers and deleted, so that every later pass sees whole entry
 /// functions: fusion across calls, no call boundaries to bufferize), then
-/// dl to linalg, tensor, arith, math and scf, on tensors.
-void addDLToLinalg(OpPassManager &pm) {
+/// dl to linalg, tensor, arith, math and scf, on tensors. With
+/// check-numerics, the NaN/Inf checks go in last at the dl level: after
+/// dl-autodiff (derivatives are checked too), inlining and canonicalization
+/// (only ops that are computed get a check, and dl patterns never see one).
+void addDLToLinalg(OpPassManager &pm, const CPUPipelineOptions &options) {
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.checkNumerics)
+    pm.addPass(createDLCheckNumerics());
   pm.addPass(createConvertDLToLinalg());
   pm.addPass(createCanonicalizerPass());
 }
@@ -57,16 +62,22 @@ void addLinalgFusion(OpPassManager &pm) {
 
 /// Stage 4: tensors to buffers. Function boundaries take and return
 /// memrefs with the identity layout, as the runtime ABI passes them;
+/// arguments are read-only except those an entry updates in place, whose
+/// new values are computed in their buffers (dl-prepare-in-place-updates,
+/// dl-drop-in-place-results);
 /// buffers that are not returned are freed with the ownership-based
 /// deallocation, which needs no garbage at the end of a call. Copies
 /// become linalg.copy, lowered with the other linalg ops.
 void addBufferization(OpPassManager &pm) {
+  pm.addPass(createDLPrepareInPlaceUpdates());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createDLDropInPlaceResults());
+  pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createDLMemRefCopyToLinalg());
@@ -126,9 +137,10 @@ void addLLVMLowering(OpPassManager &pm) {
 
 } // namespace
 
-void buildDLToLinalgPipeline(OpPassManager &pm) {
+void buildDLToLinalgPipeline(OpPassManager &pm,
+                             const CPUPipelineOptions &options) {
   addDLCleanup(pm);
-  addDLToLinalg(pm);
+  addDLToLinalg(pm, options);
   addLinalgFusion(pm);
 }
 
@@ -141,14 +153,14 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm,
 }
 
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
-  buildDLToLinalgPipeline(pm);
+  buildDLToLinalgPipeline(pm, options);
   buildLinalgToLLVMPipeline(pm, options);
 }
 
 void registerPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CPUPipelineOptions>(
       "dl-to-linalg-pipeline", "Lower dl functions to fused linalg on tensors",
-      [](OpPassManager &pm) { buildDLToLinalgPipeline(pm); });
+      buildDLToLinalgPipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "dl-linalg-to-llvm-pipeline",
       "Lower linalg on tensors to the LLVM dialect with packed entry points",

@@ -1,0 +1,81 @@
+//===- PrepareInPlaceUpdates.cpp - the dl-prepare-in-place-updates pass ---===//
+//
+// Results marked `dl.updates` become writes into their `dl.inout`
+// argument (bufferization.materialize_in_destination); other arguments are
+// marked read-only for One-Shot Bufferize.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dl/Conversion/Passes.h"
+#include "dl/Dialect/Attributes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace dl {
+#define GEN_PASS_DEF_DLPREPAREINPLACEUPDATES
+#include "DL/DLPasses.h.inc"
+} // namespace dl
+
+using namespace mlir;
+
+namespace {
+
+/// The argument of `func` with `dl.name = name`, or null.
+BlockArgument argumentNamed(func::FuncOp func, StringRef name) {
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto n = func.getArgAttrOfType<StringAttr>(i, dl::attrs::kName))
+      if (n.getValue() == name)
+        return func.getArgument(i);
+  return nullptr;
+}
+
+LogicalResult prepare(func::FuncOp func) {
+  auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  llvm::SmallPtrSet<BlockArgument, 8> updated;
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    auto name = func.getResultAttrOfType<StringAttr>(i, dl::attrs::kUpdates);
+    if (!name)
+      continue;
+    BlockArgument arg = argumentNamed(func, name.getValue());
+    if (!arg)
+      return func.emitError() << "result " << i << " updates '"
+                              << name.getValue() << "', which is not an "
+                              << "argument";
+    if (!func.getArgAttr(arg.getArgNumber(), dl::attrs::kInOut))
+      return func.emitError() << "result " << i << " updates '"
+                              << name.getValue() << "', which is not "
+                              << "marked " << dl::attrs::kInOut;
+    Value value = returnOp.getOperand(i);
+    if (value.getType() != arg.getType())
+      return func.emitError() << "result " << i << " of type "
+                              << value.getType() << " cannot update '"
+                              << name.getValue() << "' of type "
+                              << arg.getType();
+    if (!updated.insert(arg).second)
+      return func.emitError() << "'" << name.getValue()
+                              << "' is updated twice";
+    OpBuilder builder(returnOp);
+    auto write = bufferization::MaterializeInDestinationOp::create(
+        builder, returnOp.getLoc(), value, arg);
+    returnOp.setOperand(i, write.getResult());
+  }
+  for (BlockArgument arg : func.getArguments())
+    if (isa<TensorType>(arg.getType()) && !updated.contains(arg))
+      func.setArgAttr(arg.getArgNumber(),
+                      bufferization::BufferizationDialect::kWritableAttrName,
+                      BoolAttr::get(func.getContext(), false));
+  return success();
+}
+
+struct DLPrepareInPlaceUpdatesPass
+    : dl::impl::DLPrepareInPlaceUpdatesBase<DLPrepareInPlaceUpdatesPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func->hasAttr(dl::attrs::kEntry) && !func.isExternal() &&
+          failed(prepare(func)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
