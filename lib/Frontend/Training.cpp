@@ -19,6 +19,7 @@
 #include "dl/Dialect/Attributes.h"
 
 #include <cstdio>
+#include <functional>
 
 using namespace dl;
 using llvm::SMLoc;
@@ -322,18 +323,26 @@ Elaborator::loadTrainBlock(const LoadedModule *main, StringRef name) {
     t.settings.append("optimizer",
                       b.getStringAttr(t.optimizer->decl->name));
     mlir::NamedAttrList hyper;
-    for (const ast::Param &p : t.optimizer->decl->params) {
-      const Value &v = t.optimizer->scope.vars[p.name];
-      std::string text = v.kind == Value::Kind::Float
-                             ? formatNumber(v.floatValue)
-                         : v.kind == Value::Kind::Int
-                             ? std::to_string(v.intValue)
-                         : v.kind == Value::Kind::Bool
-                             ? (v.boolValue ? "true" : "false")
-                         : v.kind == Value::Kind::String ? v.stringValue
-                                                         : v.describe();
-      hyper.append(p.name, b.getStringAttr(text));
-    }
+    // Numbers as written in DL; tuples (Adam's betas) in parentheses.
+    std::function<std::string(const Value &)> format =
+        [&](const Value &v) -> std::string {
+      switch (v.kind) {
+      case Value::Kind::Float: return formatNumber(v.floatValue);
+      case Value::Kind::Int: return std::to_string(v.intValue);
+      case Value::Kind::Bool: return v.boolValue ? "true" : "false";
+      case Value::Kind::String: return v.stringValue;
+      case Value::Kind::Tuple: {
+        std::string text = "(";
+        for (const Value &e : *v.elements)
+          text += (text.size() > 1 ? ", " : "") + format(e);
+        return text + ")";
+      }
+      default: return v.describe();
+      }
+    };
+    for (const ast::Param &p : t.optimizer->decl->params)
+      hyper.append(p.name,
+                   b.getStringAttr(format(t.optimizer->scope.vars[p.name])));
     t.settings.append("hyperparameters", hyper.getDictionary(&context));
   } else {
     t.settings.append("optimizer", b.getStringAttr("update"));

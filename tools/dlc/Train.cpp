@@ -26,6 +26,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 using namespace dl;
 
@@ -212,6 +213,62 @@ bool parseInt(const std::string &text, llvm::StringRef option, int64_t min,
   return true;
 }
 
+/// --rows START:END: the samples [START, END) of every data file, counted
+/// from 0; either bound may be left out, and a negative one counts from the
+/// end (Python's slices).
+struct RowRange {
+  std::optional<int64_t> start, end;
+  std::string text;
+
+  /// Narrows `view` (the data of `source`) to the range, or reports why not.
+  bool apply(dl_tensor &view, const std::string &source) const {
+    if (text.empty() || view.rank == 0)
+      return true;
+    int64_t n = view.shape[0];
+    auto resolve = [&](std::optional<int64_t> bound, int64_t otherwise) {
+      if (!bound)
+        return otherwise;
+      return *bound < 0 ? n + *bound : *bound;
+    };
+    int64_t b = resolve(start, 0), e = resolve(end, n);
+    if (b < 0 || b > n || e < b || e > n) {
+      fail("--rows " + text + " does not fit " + source + ", which has " +
+           std::to_string(n) + " samples");
+      return false;
+    }
+    if (b == e) {
+      fail("--rows " + text + " selects no samples of " + source);
+      return false;
+    }
+    view.data = static_cast<char *>(view.data) +
+                b * view.strides[0] * dl_dtype_size(view.dtype);
+    view.shape[0] = e - b;
+    return true;
+  }
+};
+
+bool parseRows(const std::string &text, RowRange &out) {
+  out.text = text;
+  auto [first, second] = llvm::StringRef(text).trim().split(':');
+  auto bound = [](llvm::StringRef part, std::optional<int64_t> &value) {
+    part = part.trim();
+    if (part.empty())
+      return true;
+    int64_t v;
+    if (part.getAsInteger(10, v))
+      return false;
+    value = v;
+    return true;
+  };
+  if (!llvm::StringRef(text).contains(':') || !bound(first, out.start) ||
+      !bound(second, out.end)) {
+    fail("--rows expects START:END (whole numbers, either may be left out, "
+         "negative ones count from the end), not '" + text + "'");
+    return false;
+  }
+  return true;
+}
+
 bool parseDouble(llvm::StringRef text, double &out) {
   text = text.trim();
   return !text.empty() && !text.getAsDouble(out) && std::isfinite(out);
@@ -273,18 +330,18 @@ public:
       : program(program), trainer(trainer), set(set), option(option) {}
 
   /// Loads and binds every --data (or --val-data) option.
-  bool load(const std::vector<std::string> &specs, int64_t limit) {
+  bool load(const std::vector<std::string> &specs, const RowRange &rows) {
     for (const std::string &text : specs) {
       DataSpec spec;
       if (!parseDataSpec(text, option, spec))
         return false;
       if (spec.archive) {
-        if (!(isArchive(spec.file) ? loadArchive(spec.file, limit)
-                                   : loadColumns(spec.file, limit)))
+        if (!(isArchive(spec.file) ? loadArchive(spec.file, rows)
+                                   : loadColumns(spec.file, rows)))
           return false;
         continue;
       }
-      if (!loadOne(spec.name, spec.file, spec.selector, spec.source(), limit))
+      if (!loadOne(spec.name, spec.file, spec.selector, spec.source(), rows))
         return false;
     }
     return true;
@@ -308,7 +365,7 @@ public:
 private:
   bool loadOne(const std::string &name, const std::string &file,
                const std::string &selector, const std::string &source,
-               int64_t limit) {
+               const RowRange &rows) {
     const dl_value_info *info = program.findData(name);
     if (!info) {
       fail("the training has no data named '" + name + "' (its data: " +
@@ -327,8 +384,8 @@ private:
       return false;
     }
     dl_tensor view = t;
-    if (limit > 0 && view.rank > 0 && view.shape[0] > limit)
-      view.shape[0] = limit;
+    if (!rows.apply(view, source))
+      return false;
     if (dl_trainer_set_data(trainer, set, name.c_str(), &view,
                             source.c_str()) != DL_OK) {
       fail(llvm::Twine(dl_last_error()));
@@ -353,7 +410,7 @@ private:
 
   /// A table (CSV) without NAME=: its columns go to the data arguments in
   /// order, each taking as many as it has values per sample.
-  bool loadColumns(const std::string &file, int64_t limit) {
+  bool loadColumns(const std::string &file, const RowRange &rows) {
     OwnedTensor table;
     if (dl_array_load_native(file.c_str(), nullptr, &table.tensor) != DL_OK) {
       fail(llvm::Twine(dl_last_error()));
@@ -403,7 +460,7 @@ private:
                     std::to_string(column + widths[i]);
       column += widths[i];
       if (!loadOne(data[i]->name, file, selector, file + ":" + selector,
-                   limit))
+                   rows))
         return false;
     }
     return true;
@@ -416,7 +473,7 @@ private:
     return s + "]";
   }
 
-  bool loadArchive(const std::string &file, int64_t limit) {
+  bool loadArchive(const std::string &file, const RowRange &rows) {
     dl_npz *npz = nullptr;
     if (dl_npz_open(file.c_str(), &npz) != DL_OK) {
       fail("--" + std::string(option) + " " + file +
@@ -436,7 +493,7 @@ private:
              program.dataNames() + ")");
         return false;
       }
-      if (!loadOne(name, file, name, file + ":" + name, limit))
+      if (!loadOne(name, file, name, file + ":" + name, rows))
         return false;
     }
     return true;
@@ -478,12 +535,13 @@ std::string formatValue(double v) {
 int dl::trainCommand(const DriverOptions &options) {
   const TrainCommandOptions &o = options.train;
   // Options that need no compiling are checked first.
-  int64_t epochs = -1, batch = -1, patience = -1, limit = 0;
+  int64_t epochs = -1, batch = -1, patience = -1;
+  RowRange rows;
   double valSplit = -1;
   if ((!o.epochs.empty() && !parseInt(o.epochs, "epochs", 1, epochs)) ||
       (!o.batch.empty() && !parseInt(o.batch, "batch", 0, batch)) ||
       (!o.patience.empty() && !parseInt(o.patience, "patience", 0, patience)) ||
-      (!o.limit.empty() && !parseInt(o.limit, "limit", 1, limit)))
+      (!o.rows.empty() && !parseRows(o.rows, rows)))
     return 1;
   if (!o.valSplit.empty() &&
       (!parseDouble(o.valSplit, valSplit) || valSplit < 0 || valSplit >= 1))
@@ -615,8 +673,8 @@ int dl::trainCommand(const DriverOptions &options) {
 
   DataSet train(program, trainer, DL_TRAINER_TRAIN, "data");
   DataSet validation(program, trainer, DL_TRAINER_VALIDATION, "val-data");
-  if (!train.load(o.data, limit) || !train.complete("") ||
-      !validation.load(o.valData, limit) ||
+  if (!train.load(o.data, rows) || !train.complete("") ||
+      !validation.load(o.valData, rows) ||
       (!validation.empty() && !validation.complete("validation ")))
     return 1;
   for (const Scale &scale : scales)
@@ -676,9 +734,10 @@ int dl::trainCommand(const DriverOptions &options) {
 
 int dl::evalCommand(const DriverOptions &options) {
   const TrainCommandOptions &o = options.train;
-  int64_t batch = -1, limit = 0;
+  int64_t batch = -1;
+  RowRange rows;
   if ((!o.batch.empty() && !parseInt(o.batch, "batch", 0, batch)) ||
-      (!o.limit.empty() && !parseInt(o.limit, "limit", 1, limit)))
+      (!o.rows.empty() && !parseRows(o.rows, rows)))
     return 1;
   if (o.checkpoint.empty())
     return fail("dlc eval needs the weights to evaluate: --checkpoint FILE");
@@ -716,7 +775,7 @@ int dl::evalCommand(const DriverOptions &options) {
       DL_OK)
     return fail(llvm::Twine(dl_last_error()));
   DataSet test(program, trainer, DL_TRAINER_TEST, "data");
-  if (!test.load(o.data, limit) || !test.complete(""))
+  if (!test.load(o.data, rows) || !test.complete(""))
     return 1;
   size_t numMetrics = dl_trainer_num_metrics(trainer);
   std::vector<double> metrics(numMetrics);

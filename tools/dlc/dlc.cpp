@@ -160,9 +160,12 @@ static cl::list<std::string> normalizeData(
     cl::desc("Normalize a data argument per feature with statistics of the "
              "training split (kept in checkpoints): standardize or minmax"),
     cl::value_desc("NAME=KIND"), cl::sub(trainSubcommand), cl::cat(category));
-static cl::opt<std::string> limitSamples(
-    "limit", cl::desc("Use the first N samples of each data file"),
-    cl::value_desc("N"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
+static cl::opt<std::string> rowsOption(
+    "rows",
+    cl::desc("Use samples START to END-1 (from 0) of each data file; "
+             "either may be left out, negative ones count from the end "
+             "(train on :1500, evaluate on 1500:)"),
+    cl::value_desc("START:END"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
     cl::cat(category));
 static cl::opt<std::string> epochs(
     "epochs", cl::desc("Train up to this epoch (default: the block's)"),
@@ -288,7 +291,7 @@ int main(int argc, char **argv) {
     t.scale.assign(scaleData.begin(), scaleData.end());
     t.normalize.assign(normalizeData.begin(), normalizeData.end());
     t.valSplit = valSplit;
-    t.limit = limitSamples;
+    t.rows = rowsOption;
     t.epochs = epochs;
     t.batch = batchSize;
     t.patience = patience;
