@@ -7,7 +7,7 @@
  * seeded shuffling, validation, metrics, early stopping, a history (CSV and
  * SVG), progress output and checkpoints from which a run resumes exactly.
  * `dlc train` is a command-line front end to it. C99 and C++. See
- * docs/trainer.md.
+ * docs/training.md.
  *
  * Errors follow dl/runtime.h: a dl_status and a message in dl_last_error().
  * Nothing aborts; bad data, files and configurations are errors.
@@ -246,7 +246,7 @@ DL_EXPORT const dl_tensor *dl_trainer_find(const dl_trainer *trainer,
  * the shuffling seed of epoch `epoch` (from 0), from the run's seed:
  * dl_trainer_mix(seed ^ 0x64726f706f7574, step) and
  * dl_trainer_mix(seed ^ 0x73687566666c65, epoch), where dl_trainer_mix(s, k)
- * is draw k+1 of SplitMix64 seeded with s (docs/trainer.md). */
+ * is draw k+1 of SplitMix64 seeded with s (docs/training.md). */
 DL_EXPORT uint64_t dl_trainer_mix(uint64_t seed, uint64_t k);
 DL_EXPORT uint64_t dl_trainer_step_seed(uint64_t seed, int64_t step);
 DL_EXPORT uint64_t dl_trainer_shuffle_seed(uint64_t seed, int64_t epoch);

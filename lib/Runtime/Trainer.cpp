@@ -7,7 +7,7 @@
 // (reshaped to the argument's per-sample shape, preprocessed), the epoch's
 // loss as the sample-weighted mean of the batch losses, metrics over the
 // epoch's predictions, validation in eval mode, early stopping, history,
-// progress, checkpoints and gradient norms. docs/trainer.md.
+// progress, checkpoints and gradient norms. docs/training.md.
 //
 //===----------------------------------------------------------------------===//
 
