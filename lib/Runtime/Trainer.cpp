@@ -1828,7 +1828,7 @@ extern "C" dl_status dl_trainer_fit(dl_trainer *trainer,
     text.append(t->epoch - firstEpoch == 1 ? " epoch" : " epochs");
     text.append(" (");
     text.appendInt(t->stepCount);
-    text.append(" steps in all) in ");
+    text.append(t->stepCount == 1 ? " step in all) in " : " steps in all) in ");
     text.appendFixed(seconds, 1);
     text.append("s; best ");
     text.append(monitor.name);

@@ -8,6 +8,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <set>
 
@@ -53,6 +54,29 @@ static bool splitBinding(llvm::StringRef binding, llvm::StringRef option,
   name = n.str();
   file = f.str();
   return true;
+}
+
+void dl::splitFileSelector(llvm::StringRef text, std::string &file,
+                       std::string &selector) {
+  // The file is the whole text when it exists, else the shortest prefix
+  // before a ':' that exists, so that selectors may contain ':' ("0:4").
+  file = text.str();
+  selector.clear();
+  if (llvm::sys::fs::exists(file))
+    return;
+  for (size_t colon = text.find(':'); colon != llvm::StringRef::npos;
+       colon = text.find(':', colon + 1)) {
+    if (llvm::sys::fs::exists(text.take_front(colon))) {
+      file = text.take_front(colon).str();
+      selector = text.drop_front(colon + 1).str();
+      return;
+    }
+  }
+  if (text.contains(':')) {
+    // Nothing exists: report the part before the first ':'.
+    file = text.split(':').first.str();
+    selector = text.split(':').second.str();
+  }
 }
 
 ArgumentBinder::~ArgumentBinder() {
@@ -218,15 +242,22 @@ bool ArgumentBinder::bind(const DriverOptions &options,
       (info.role == DL_ROLE_INPUT ? inputNames : paramNames).insert(info.name);
   // Inputs, by argument name.
   for (const std::string &binding : options.inputs) {
-    std::string name, file;
+    std::string name, file, selector;
     if (!splitBinding(binding, "input", name, file))
       return false;
-    if (!inputNames.contains(name)) {
+    auto info = llvm::find_if(infos, [&](const dl_value_info &i) {
+      return i.role == DL_ROLE_INPUT && name == i.name;
+    });
+    if (info == infos.end()) {
       fail("'" + entryName + "' has no input named '" + name + "'");
       return false;
     }
+    std::string spec = file;
+    splitFileSelector(spec, file, selector);
     owned.emplace_back();
-    if (dl_npy_read(file.c_str(), &owned.back().tensor) != DL_OK) {
+    // Any data file (docs/data.md), converted to the input's dtype.
+    if (dl_array_load(file.c_str(), selector.empty() ? nullptr : selector.c_str(),
+                      info->dtype, &owned.back().tensor) != DL_OK) {
       fail(llvm::Twine(dl_last_error()));
       return false;
     }

@@ -36,6 +36,12 @@ struct Compiled {
   dl_packed_fn fn = nullptr;
 };
 
+/// Splits FILE[:SELECTOR] (a data file and the columns or archive member to
+/// read, docs/data.md): the file is the whole text when it exists, else the
+/// shortest prefix before a ':' that exists.
+void splitFileSelector(llvm::StringRef text, std::string &file,
+                       std::string &selector);
+
 /// Finds `<name>__dl_packed` in the JIT; false after reporting.
 bool lookupEntry(JIT &jit, llvm::StringRef name, Compiled &compiled);
 

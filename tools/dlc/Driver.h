@@ -16,7 +16,7 @@ enum class EmitKind { None, AST, DL, Linalg, LLVMDialect, LLVMIR, Asm };
 /// as written and checked by the command, which names the option.
 struct TrainCommandOptions {
   std::vector<std::string> data, valData, scale, normalize;
-  std::string valSplit, rows, epochs, batch, patience;
+  std::string valSplit, rows, shuffleRows, epochs, batch, patience;
   bool seedGiven = false;
   bool noShuffle = false;
   std::string monitor;

@@ -216,12 +216,20 @@ bool parseInt(const std::string &text, llvm::StringRef option, int64_t min,
 /// --rows START:END: the samples [START, END) of every data file, counted
 /// from 0; either bound may be left out, and a negative one counts from the
 /// end (Python's slices).
+/// With --shuffle-rows SEED, the samples are first put in the order of
+/// dl_permutation(SEED, samples): one seeded random split for train and
+/// eval.
 struct RowRange {
   std::optional<int64_t> start, end;
   std::string text;
+  std::optional<uint64_t> shuffleSeed;
 
-  /// Narrows `view` (the data of `source`) to the range, or reports why not.
-  bool apply(dl_tensor &view, const std::string &source) const {
+  /// Narrows `view` (the data of `source`, held in `owned`) to the range,
+  /// or reports why not.
+  bool apply(dl_tensor &view, OwnedTensor &owned,
+             const std::string &source) const {
+    if (shuffleSeed && view.rank > 0 && !shuffle(view, owned, source))
+      return false;
     if (text.empty() || view.rank == 0)
       return true;
     int64_t n = view.shape[0];
@@ -245,6 +253,25 @@ struct RowRange {
     view.shape[0] = e - b;
     return true;
   }
+
+private:
+  /// Replaces `view` by a row-major copy whose samples are permuted.
+  bool shuffle(dl_tensor &view, OwnedTensor &owned,
+               const std::string &source) const {
+    std::vector<int64_t> order(view.shape[0]);
+    OwnedTensor copy;
+    if (dl_permutation(*shuffleSeed, view.shape[0], order.data()) != DL_OK ||
+        dl_tensor_alloc(&copy.tensor, view.dtype, view.rank, view.shape) !=
+            DL_OK ||
+        dl_gather_rows(&view, order.data(), view.shape[0], &copy.tensor) !=
+            DL_OK) {
+      fail(source + ": " + dl_last_error());
+      return false;
+    }
+    std::swap(owned.tensor, copy.tensor);
+    view = owned.tensor;
+    return true;
+  }
 };
 
 bool parseRows(const std::string &text, RowRange &out) {
@@ -266,6 +293,19 @@ bool parseRows(const std::string &text, RowRange &out) {
          "negative ones count from the end), not '" + text + "'");
     return false;
   }
+  return true;
+}
+
+bool parseShuffleRows(const std::string &text, RowRange &out) {
+  if (text.empty())
+    return true;
+  uint64_t seed;
+  if (llvm::StringRef(text).trim().getAsInteger(10, seed)) {
+    fail("--shuffle-rows expects a seed (a whole number, 0 or more), not '" +
+         text + "'");
+    return false;
+  }
+  out.shuffleSeed = seed;
   return true;
 }
 
@@ -301,24 +341,7 @@ bool parseDataSpec(llvm::StringRef text, llvm::StringRef option,
     return false;
   }
   spec.name = name.str();
-  // The file is the whole text when it exists, else the shortest prefix
-  // before a ':' that exists, so that selectors may contain ':' ("0:4").
-  spec.file = rest.str();
-  if (!llvm::sys::fs::exists(spec.file)) {
-    for (size_t colon = rest.find(':'); colon != llvm::StringRef::npos;
-         colon = rest.find(':', colon + 1)) {
-      if (llvm::sys::fs::exists(rest.take_front(colon))) {
-        spec.file = rest.take_front(colon).str();
-        spec.selector = rest.drop_front(colon + 1).str();
-        break;
-      }
-    }
-    if (spec.file == rest && rest.contains(':')) {
-      // Nothing exists: report the part before the first ':'.
-      spec.file = rest.split(':').first.str();
-      spec.selector = rest.split(':').second.str();
-    }
-  }
+  splitFileSelector(rest, spec.file, spec.selector);
   return true;
 }
 
@@ -384,7 +407,7 @@ private:
       return false;
     }
     dl_tensor view = t;
-    if (!rows.apply(view, source))
+    if (!rows.apply(view, tensors.back(), source))
       return false;
     if (dl_trainer_set_data(trainer, set, name.c_str(), &view,
                             source.c_str()) != DL_OK) {
@@ -541,7 +564,8 @@ int dl::trainCommand(const DriverOptions &options) {
   if ((!o.epochs.empty() && !parseInt(o.epochs, "epochs", 1, epochs)) ||
       (!o.batch.empty() && !parseInt(o.batch, "batch", 0, batch)) ||
       (!o.patience.empty() && !parseInt(o.patience, "patience", 0, patience)) ||
-      (!o.rows.empty() && !parseRows(o.rows, rows)))
+      (!o.rows.empty() && !parseRows(o.rows, rows)) ||
+      !parseShuffleRows(o.shuffleRows, rows))
     return 1;
   if (!o.valSplit.empty() &&
       (!parseDouble(o.valSplit, valSplit) || valSplit < 0 || valSplit >= 1))
@@ -737,7 +761,8 @@ int dl::evalCommand(const DriverOptions &options) {
   int64_t batch = -1;
   RowRange rows;
   if ((!o.batch.empty() && !parseInt(o.batch, "batch", 0, batch)) ||
-      (!o.rows.empty() && !parseRows(o.rows, rows)))
+      (!o.rows.empty() && !parseRows(o.rows, rows)) ||
+      !parseShuffleRows(o.shuffleRows, rows))
     return 1;
   if (o.checkpoint.empty())
     return fail("dlc eval needs the weights to evaluate: --checkpoint FILE");

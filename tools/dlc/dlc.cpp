@@ -1,7 +1,7 @@
 //===- dlc.cpp - the DL compiler driver -----------------------------------===//
 //
 //   dlc FILE.dl --emit=ast|dl|linalg|llvm-dialect|llvm-ir|asm [--entry NAME]
-//   dlc run FILE.dl [--entry NAME] [--input NAME=FILE.npy]... [--params F]
+//   dlc run FILE.dl [--entry NAME] [--input NAME=FILE[:SELECTOR]]... [--params F]
 //   dlc train FILE.dl [--train NAME] --data NAME=FILE... [options]
 //   dlc eval FILE.dl [--train NAME] --checkpoint F --data NAME=FILE...
 //
@@ -65,8 +65,11 @@ static cl::opt<std::string> outputFile(
     cl::value_desc("FILE"), cl::init("-"), cl::cat(category));
 
 static cl::list<std::string> inputs(
-    "input", cl::desc("Bind an input argument to an .npy file"),
-    cl::value_desc("NAME=FILE.npy"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+    "input",
+    cl::desc("Bind an input argument to an array of a .npy, .npz, .csv or "
+             "IDX file, gzipped or not, converted to its dtype; SELECTOR "
+             "picks an .npz member or CSV columns"),
+    cl::value_desc("NAME=FILE[:SELECTOR]"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
 
 static cl::opt<std::string> inputsArchive(
     "inputs", cl::desc("Bind input arguments to the arrays of an .npz file"),
@@ -75,7 +78,7 @@ static cl::opt<std::string> inputsArchive(
 static cl::list<std::string> outputs(
     "output", cl::desc("Write a result to an .npy file (NAME is the result "
                        "index, or 'result' for the only one)"),
-    cl::value_desc("NAME=FILE.npy"), cl::sub(runCommand), cl::cat(category));
+    cl::value_desc("NAME=FILE[:SELECTOR]"), cl::sub(runCommand), cl::cat(category));
 
 static cl::opt<std::string> outputsArchive(
     "outputs", cl::desc("Write every result to an .npz file"),
@@ -166,6 +169,13 @@ static cl::opt<std::string> rowsOption(
              "either may be left out, negative ones count from the end "
              "(train on :1500, evaluate on 1500:)"),
     cl::value_desc("START:END"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
+    cl::cat(category));
+static cl::opt<std::string> shuffleRows(
+    "shuffle-rows",
+    cl::desc("Put the samples of every data file in a random order drawn "
+             "from SEED before --rows selects them: the same seed gives "
+             "train and eval the two sides of one random split"),
+    cl::value_desc("SEED"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
     cl::cat(category));
 static cl::opt<std::string> epochs(
     "epochs", cl::desc("Train up to this epoch (default: the block's)"),
@@ -292,6 +302,7 @@ int main(int argc, char **argv) {
     t.normalize.assign(normalizeData.begin(), normalizeData.end());
     t.valSplit = valSplit;
     t.rows = rowsOption;
+    t.shuffleRows = shuffleRows;
     t.epochs = epochs;
     t.batch = batchSize;
     t.patience = patience;
