@@ -1,5 +1,6 @@
 //===- dl-opt.cpp - mlir-opt with the dl dialect and passes ---------------===//
 
+#include "dl/Codegen/Passes.h"
 #include "dl/Conversion/Passes.h"
 #include "dl/Conversion/Pipelines.h"
 #include "dl/Dialect/DLDialect.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
   dl::registerDLPasses();
+  dl::registerDLCodegenPasses();
   dl::registerPipelines();
   registry.insert<dl::DLDialect>();
   return mlir::asMainReturnCode(

@@ -9,6 +9,7 @@
 
 #include "dl/Conversion/Pipelines.h"
 
+#include "dl/Codegen/Passes.h"
 #include "dl/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -58,6 +59,7 @@ void addLinalgFusion(OpPassManager &pm) {
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createDLFoldTransposes());
 }
 
 /// Stage 4: tensors to buffers. Function boundaries take and return
@@ -88,7 +90,10 @@ void addBufferization(OpPassManager &pm) {
 /// convert-linalg-to-loops; threads (scf.forall / scf.parallel lowered to
 /// OpenMP or runtime calls) before convert-scf-to-cf.
 void addLoopLowering(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createDLVectorizeContractions());
+  pm.addNestedPass<func::FuncOp>(createDLParallelizeElementwise());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createDLParallelToRuntime());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
@@ -123,6 +128,7 @@ void addLLVMLowering(OpPassManager &pm) {
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = true;
   memrefToLLVM.useAlignedAlloc = true;
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

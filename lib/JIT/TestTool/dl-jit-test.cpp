@@ -19,6 +19,7 @@
 #include "dl/Dialect/DLDialect.h"
 #include "dl/JIT/Codegen.h"
 #include "dl/JIT/JIT.h"
+#include "dl/parallel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -233,6 +234,10 @@ int main(int argc, char **argv) {
       reinterpret_cast<void *>(&standInAlignedAlloc);
   options.symbols["_mlir_memref_to_llvm_free"] =
       reinterpret_cast<void *>(&standInFree);
+  // The runtime's thread pool itself (lib/Runtime/Parallel.cpp is compiled
+  // into this tool): parallel loops run on threads as under dlc.
+  options.symbols["dlrt_parallel_for"] =
+      reinterpret_cast<void *>(&dlrt_parallel_for);
   auto jit = dl::JIT::create(options);
   if (!jit)
     return fail(llvm::toString(jit.takeError()));
