@@ -7,7 +7,7 @@ need_package dataset-fashion-mnist "$DATA/train-images-idx3-ubyte.gz"
 OUT=$(out fashion_mnist)
 show "$DLC" train "$ROOT/examples/fashion_mnist.dl" \
   --data x="$DATA/train-images-idx3-ubyte.gz" --data y="$DATA/train-labels-idx1-ubyte.gz" \
-  --scale x=255 --val-split 0.0833334 --checkpoint "$OUT/fashion.ckpt" \
+  --scale x=255 --val-split 0.0833333 --checkpoint "$OUT/fashion.ckpt" \
   --history "$OUT/history.csv" --plot "$OUT/history.svg" "$@"
 echo
 show "$DLC" eval "$ROOT/examples/fashion_mnist.dl" --checkpoint "$OUT/fashion.ckpt" \
