@@ -637,6 +637,10 @@ int dl::trainCommand(const DriverOptions &options) {
     auto attr = s ? s.getAs<mlir::StringAttr>(key) : nullptr;
     return attr ? attr.str() : "";
   };
+  if (o.gradNorms && stringSetting("optimizer") == "update")
+    return fail("--grad-norms: train block '" + program.block +
+                "' updates its parameters with its own update function, "
+                "which computes no gradients");
   dl_trainer_config config;
   dl_trainer_config_init(&config);
   config.batch = batch >= 0 ? batch : intSetting("batch", 32);
