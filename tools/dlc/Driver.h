@@ -3,6 +3,7 @@
 #define DL_TOOLS_DLC_DRIVER_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,8 @@ struct TrainCommandOptions {
   bool seedGiven = false;
   bool noShuffle = false;
   std::string monitor;
-  bool restoreBest = false;
+  /// --restore-best[=true|false]; unset: the block's setting.
+  std::optional<bool> restoreBest;
   /// train: written after every epoch; eval: the weights to evaluate.
   std::string checkpoint;
   std::string resume, init, history, plot;

@@ -573,6 +573,9 @@ int dl::trainCommand(const DriverOptions &options) {
                 o.valSplit + "'");
   if (!o.valSplit.empty() && !o.valData.empty())
     return fail("give --val-split or --val-data, not both");
+  if (!o.resume.empty() && o.seedGiven)
+    return fail("--resume continues a training with its checkpoint's seed; "
+                "it cannot be combined with --seed");
   if (!o.resume.empty() && !o.init.empty())
     return fail("--resume continues a training with its own weights; it "
                 "cannot be combined with --init");
@@ -656,7 +659,8 @@ int dl::trainCommand(const DriverOptions &options) {
       !o.monitor.empty() ? o.monitor : stringSetting("monitor");
   config.monitor = monitor.empty() ? nullptr : monitor.c_str();
   config.patience = patience >= 0 ? patience : intSetting("patience", 0);
-  config.restore_best = o.restoreBest || boolSetting("restore_best", false);
+  config.restore_best =
+      o.restoreBest.value_or(boolSetting("restore_best", false));
   config.grad_norms = o.gradNorms;
   std::vector<std::string> trained;
   if (auto list = s ? s.getAs<mlir::ArrayAttr>("trained") : nullptr)

@@ -201,7 +201,8 @@ static cl::opt<std::string> monitor(
     cl::value_desc("NAME"), cl::sub(trainSubcommand), cl::cat(category));
 static cl::opt<bool> restoreBest(
     "restore-best",
-    cl::desc("At the end, restore the weights of the best epoch"),
+    cl::desc("At the end, restore the weights of the best epoch "
+             "(--restore-best=false: do not, whatever the block says)"),
     cl::sub(trainSubcommand), cl::cat(category));
 static cl::opt<std::string> checkpointFile(
     "checkpoint",
@@ -308,7 +309,8 @@ int main(int argc, char **argv) {
     t.patience = patience;
     t.noShuffle = noShuffle;
     t.monitor = monitor;
-    t.restoreBest = restoreBest;
+    if (restoreBest.getNumOccurrences())
+      t.restoreBest = restoreBest;
     t.checkpoint = checkpointFile;
     t.resume = resumeFile;
     t.init = initFile;
