@@ -22,9 +22,11 @@ typedef void (*dlrt_parallel_body)(void *context, int64_t begin,
  * the calling thread and the pool's workers, and returns when every range
  * is done. `cost` is the work of one iteration (about one multiply-add or
  * one element each unit): the loop runs on the calling thread alone when
- * n * cost is below 32768, and each thread gets at least 16384 units.
- * Threads get contiguous ranges of equal size (the split depends only on
- * n, cost and the thread count). n <= 0 does nothing.
+ * n * cost is below 32768, and on at most (n * cost) / 16384 threads.
+ * [0, n) is cut into up to 4 contiguous chunks per thread (their bounds
+ * depend only on n, cost and the thread count), which the threads claim
+ * as they become free: a thread that starts late leaves its share to the
+ * others. n <= 0 does nothing.
  *
  * Never fails and never aborts: if the pool is busy with a loop of another
  * thread, if called from inside a body (nested), or if a worker thread

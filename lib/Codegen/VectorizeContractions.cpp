@@ -216,10 +216,43 @@ struct KernelBuilder {
     Value zeroVector = arith::ConstantOp::create(
         b, loc, vectorType, DenseElementsAttr::get(vectorType, b.getFloatAttr(c.elementType, 0.0)));
     auto bType = cast<MemRefType>(c.b.getType());
-    // B can be read in vectors when it is contiguous along N.
+    // B can be read in vectors when it is contiguous along N; otherwise it
+    // is copied element by element.
     bool contiguous =
         bType.isLastDimUnitStride() &&
         cast<AffineDimExpr>(c.bMap.getResults().back()).getPosition() == c.n;
+    // B contiguous along K (a transposed right operand, as in dy @ w^T):
+    // column by column, reading each column's K elements in order.
+    bool kContiguous =
+        !contiguous && bType.isLastDimUnitStride() &&
+        cast<AffineDimExpr>(c.bMap.getResults().back()).getPosition() == c.k;
+    if (kContiguous) {
+      Value panelStart = mul(panel, cst(nr));
+      auto jLoop = scf::ForOp::create(b, loc, cst(0), cst(nr), cst(1));
+      b.setInsertionPointToStart(jLoop.getBody());
+      Value j = jLoop.getInductionVar();
+      Value col = add(panelStart, j);
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           col, n);
+      auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/true);
+      for (bool copy : {true, false}) {
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPointToStart(copy ? ifOp.thenBlock() : ifOp.elseBlock());
+        auto kLoop = scf::ForOp::create(b, loc, cst(0), extents[c.k], cst(1));
+        b.setInsertionPointToStart(kLoop.getBody());
+        Value k = kLoop.getInductionVar();
+        Value value =
+            copy ? memref::LoadOp::create(
+                       b, loc, c.b,
+                       indicesOf(c.bMap, loops(batchIvs, Value(), col, k)))
+                       .getResult()
+                 : zero;
+        SmallVector<Value> at(batchIvs);
+        at.append({panel, k, j});
+        memref::StoreOp::create(b, loc, value, packed, at);
+      }
+      return packed;
+    }
     auto kLoop = scf::ForOp::create(b, loc, cst(0), extents[c.k], cst(1));
     b.setInsertionPointToStart(kLoop.getBody());
     Value k = kLoop.getInductionVar();

@@ -2,11 +2,18 @@
 //
 // One process-wide pool of worker threads (POSIX threads, started when a
 // loop first needs them, never stopped). A loop is one "generation": the
-// caller publishes the job, wakes the workers, runs range 0 itself, and
-// waits until every started worker has seen the job (those without a range
-// just acknowledge it), so that the next job can reuse the one slot. A loop
-// that finds the pool taken by another thread, or that is nested in a body,
-// runs on its caller alone: never a deadlock, never an abort.
+// caller cuts [0, n) into chunks (their bounds depend on n, the cost and
+// the thread count only), publishes the job, wakes the workers and claims
+// chunks itself; workers claim chunks as they arrive. A chunk is claimed by
+// a compare-and-swap on one word holding the generation and the next
+// chunk, so a worker that wakes up late (a loaded machine) finds nothing
+// left, or a newer generation, and never delays the caller: the caller only
+// waits for chunks that were claimed and are running. A loop that finds
+// the pool taken by another thread, or that is nested in a body, runs on
+// its caller alone: never a deadlock, never an abort.
+//
+// Which thread runs a chunk never changes what it computes: generated
+// bodies write disjoint elements (docs/pipeline.md, "Code generation").
 //
 //===----------------------------------------------------------------------===//
 
@@ -62,11 +69,6 @@ int defaultThreads() {
                      : 1;
 }
 
-/// The part of [0, n) that range `index` of `count` covers.
-inline int64_t rangeStart(int64_t n, int index, int count) {
-  return static_cast<int64_t>(static_cast<__int128>(n) * index / count);
-}
-
 class Pool {
 public:
   static Pool &get() {
@@ -96,53 +98,86 @@ public:
       runSerial(n, body, context);
       return;
     }
-    ranges = std::min(ranges, startWorkers(ranges - 1) + 1);
-    if (ranges <= 1) {
+    if (startWorkers(ranges - 1) < 1) {
       busy.store(false);
       runSerial(n, body, context);
       return;
     }
+    // A few chunks per thread, so that a thread that starts late leaves its
+    // share to the others.
+    int64_t chunks = std::min<int64_t>(n, int64_t(ranges) * kChunksPerThread);
 
-    job = {body, context, n, ranges};
-    pending.store(workers, std::memory_order_relaxed);
+    uint64_t current = generation.load(std::memory_order_relaxed) + 1;
+    jobBody.store(body, std::memory_order_relaxed);
+    jobContext.store(context, std::memory_order_relaxed);
+    jobN.store(n, std::memory_order_relaxed);
+    jobChunks.store(chunks, std::memory_order_relaxed);
+    finished.store(0, std::memory_order_relaxed);
+    next.store(current << kChunkBits, std::memory_order_release);
     {
       std::lock_guard<std::mutex> guard(lock);
-      generation.fetch_add(1, std::memory_order_release);
+      generation.store(current, std::memory_order_release);
     }
     wake.notify_all();
 
     insideLoop = true;
-    body(context, 0, rangeStart(n, 1, ranges));
+    int64_t mine = runChunks(current, body, context, n, chunks);
     insideLoop = false;
-
-    for (int i = 0; i < kSpinPauses &&
-                    pending.load(std::memory_order_acquire) != 0;
-         ++i)
-      pause();
-    if (pending.load(std::memory_order_acquire) != 0) {
-      std::unique_lock<std::mutex> guard(lock);
-      done.wait(guard, [this] {
-        return pending.load(std::memory_order_acquire) == 0;
-      });
+    // Wait for the chunks that other threads claimed.
+    int64_t total = finished.fetch_add(mine, std::memory_order_acq_rel) + mine;
+    for (int i = 0; total < chunks; ++i) {
+      if (i < kSpinPauses)
+        pause();
+      else
+        sched_yield();
+      total = finished.load(std::memory_order_acquire);
     }
     busy.store(false, std::memory_order_release);
   }
 
 private:
-  struct Job {
-    dlrt_parallel_body body;
-    void *context;
-    int64_t n;
-    int ranges;
-  };
+  /// Bits of the chunk index in `next`; the generation is above them.
+  static constexpr int kChunkBits = 24;
+  static constexpr int64_t kChunksPerThread = 4;
 
   struct WorkerStart {
     Pool *pool;
-    int index;
     /// The last generation the worker must not run: the one current when
     /// it was created (before the loop that starts it is published).
     uint64_t seen;
   };
+
+  static int64_t chunkStart(int64_t n, int64_t index, int64_t count) {
+    return static_cast<int64_t>(static_cast<__int128>(n) * index / count);
+  }
+
+  /// Claims and runs chunks of generation `current` until none is left;
+  /// returns how many this thread ran. The job's fields are used only after
+  /// a claim succeeded, which proves that they are the current job's.
+  int64_t runChunks(uint64_t current, dlrt_parallel_body body, void *context,
+                    int64_t n, int64_t chunks) {
+    int64_t ran = 0;
+    uint64_t word = next.load(std::memory_order_acquire);
+    for (;;) {
+      if ((word >> kChunkBits) != (current & kGenerationMask))
+        return ran;
+      int64_t chunk = static_cast<int64_t>(word & kChunkMask);
+      if (chunk >= chunks)
+        return ran;
+      if (!next.compare_exchange_weak(word, word + 1,
+                                      std::memory_order_acq_rel,
+                                      std::memory_order_acquire))
+        continue;
+      body(context, chunkStart(n, chunk, chunks),
+           chunkStart(n, chunk + 1, chunks));
+      ++ran;
+      word = next.load(std::memory_order_acquire);
+    }
+  }
+
+  static constexpr uint64_t kChunkMask = (uint64_t(1) << kChunkBits) - 1;
+  static constexpr uint64_t kGenerationMask =
+      (uint64_t(1) << (64 - kChunkBits)) - 1;
 
   int rangesFor(int64_t n, int64_t cost) {
     if (cost < 1)
@@ -171,8 +206,8 @@ private:
       if (pthread_attr_init(&attributes) != 0)
         break;
       pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-      auto *start = new (std::nothrow) WorkerStart{
-          this, workers + 1, generation.load(std::memory_order_relaxed)};
+      auto *start = new (std::nothrow)
+          WorkerStart{this, generation.load(std::memory_order_relaxed)};
       pthread_t thread;
       bool started =
           start && pthread_create(&thread, &attributes, &Pool::workerMain,
@@ -190,11 +225,11 @@ private:
   static void *workerMain(void *argument) {
     WorkerStart start = *static_cast<WorkerStart *>(argument);
     delete static_cast<WorkerStart *>(argument);
-    start.pool->workerLoop(start.index, start.seen);
+    start.pool->workerLoop(start.seen);
     return nullptr;
   }
 
-  void workerLoop(int index, uint64_t seen) {
+  void workerLoop(uint64_t seen) {
     insideLoop = true;
     for (;;) {
       uint64_t current = seen;
@@ -212,14 +247,13 @@ private:
         current = generation.load(std::memory_order_acquire);
       }
       seen = current;
-      Job mine = job;
-      if (index < mine.ranges)
-        mine.body(mine.context, rangeStart(mine.n, index, mine.ranges),
-                  rangeStart(mine.n, index + 1, mine.ranges));
-      if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> guard(lock);
-        done.notify_one();
-      }
+      int64_t ran = runChunks(current,
+                              jobBody.load(std::memory_order_relaxed),
+                              jobContext.load(std::memory_order_relaxed),
+                              jobN.load(std::memory_order_relaxed),
+                              jobChunks.load(std::memory_order_relaxed));
+      if (ran > 0)
+        finished.fetch_add(ran, std::memory_order_acq_rel);
     }
   }
 
@@ -232,13 +266,17 @@ private:
   /// Started workers; changed only while holding `busy`.
   int workers = 0;
   /// The current loop, written before `generation` moves on.
-  Job job{};
+  std::atomic<dlrt_parallel_body> jobBody{nullptr};
+  std::atomic<void *> jobContext{nullptr};
+  std::atomic<int64_t> jobN{0};
+  std::atomic<int64_t> jobChunks{0};
   std::atomic<uint64_t> generation{0};
-  /// Workers that have not yet finished with the current generation.
-  std::atomic<int> pending{0};
+  /// (generation << kChunkBits) | the next chunk to claim.
+  std::atomic<uint64_t> next{0};
+  /// Chunks of the current generation that are done.
+  std::atomic<int64_t> finished{0};
   std::mutex lock;
   std::condition_variable wake;
-  std::condition_variable done;
 };
 
 } // namespace

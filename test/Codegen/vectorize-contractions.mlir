@@ -42,14 +42,20 @@ func.func @matmul(%a: memref<128x256xf32>, %b: memref<256x1000xf32>, %c: memref<
 
 // -----
 
-// A transposed right operand (not contiguous along N) is packed element by
-// element; f64 vectors have 8 lanes; a batch dimension is a dimension of
-// the packed copy and of both parallel loops; N <= 8 takes one vector.
+// A transposed right operand (contiguous along K) is packed column by
+// column, zeros past N; f64 vectors have 8 lanes; a batch dimension is a
+// dimension of the packed copy and of both parallel loops; N <= 8 takes
+// one vector.
 // CHECK-LABEL: func.func @batch_rhs_transposed_f64
 // CHECK: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x?x?x8xf64>
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: scf.for
 // CHECK: memref.load %arg1
-// CHECK: arith.select
+// CHECK: memref.store
+// CHECK: } else {
+// CHECK: scf.for
 // CHECK: memref.store
 // CHECK: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in
 // CHECK: vector.fma {{.*}} : vector<8xf64>
@@ -90,6 +96,22 @@ func.func @result_transposed(%a: memref<40x30xf32>, %b: memref<30x20xf32>, %c: m
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   }
+  return
+}
+
+// -----
+
+// A right operand strided in both dimensions: element by element, the
+// column clamped to the matrix and the value selected.
+// CHECK-LABEL: func.func @rhs_strided
+// CHECK: scf.forall
+// CHECK: arith.minsi
+// CHECK: memref.load %arg1
+// CHECK: arith.select
+// CHECK: memref.store
+// CHECK: vector.fma
+func.func @rhs_strided(%a: memref<4x40xf32>, %b: memref<40x6xf32, strided<[16, 2]>>, %c: memref<4x6xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x40xf32>, memref<40x6xf32, strided<[16, 2]>>) outs(%c : memref<4x6xf32>)
   return
 }
 

@@ -9,7 +9,9 @@
 // (dtype f32, f64, i32, i64 or i1; shape; row-major values, or a single
 // value for all elements; nan, inf and -inf are floats). The runtime is
 // replaced by stand-ins: malloc/free for allocations, and a dlrt_fail that
-// prints "dlrt_fail: MESSAGE" and exits with status 3. With --emit, prints
+// prints "dlrt_fail: MESSAGE" and exits with status 3; parallel loops run on
+// the runtime's own thread pool (lib/Runtime/Parallel.cpp is compiled in,
+// DL_NUM_THREADS applies). With --emit, prints
 // the optimized LLVM IR or the assembly of the (single) file instead.
 //
 //===----------------------------------------------------------------------===//
