@@ -112,6 +112,7 @@ public:
     jobContext.store(context, std::memory_order_relaxed);
     jobN.store(n, std::memory_order_relaxed);
     jobChunks.store(chunks, std::memory_order_relaxed);
+    jobThreads.store(ranges, std::memory_order_relaxed);
     finished.store(0, std::memory_order_relaxed);
     next.store(current << kChunkBits, std::memory_order_release);
     {
@@ -142,6 +143,8 @@ private:
 
   struct WorkerStart {
     Pool *pool;
+    /// From 1 (the caller is thread 0).
+    int index;
     /// The last generation the worker must not run: the one current when
     /// it was created (before the loop that starts it is published).
     uint64_t seen;
@@ -207,7 +210,8 @@ private:
         break;
       pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
       auto *start = new (std::nothrow)
-          WorkerStart{this, generation.load(std::memory_order_relaxed)};
+          WorkerStart{this, workers + 1,
+                      generation.load(std::memory_order_relaxed)};
       pthread_t thread;
       bool started =
           start && pthread_create(&thread, &attributes, &Pool::workerMain,
@@ -225,11 +229,11 @@ private:
   static void *workerMain(void *argument) {
     WorkerStart start = *static_cast<WorkerStart *>(argument);
     delete static_cast<WorkerStart *>(argument);
-    start.pool->workerLoop(start.seen);
+    start.pool->workerLoop(start.index, start.seen);
     return nullptr;
   }
 
-  void workerLoop(uint64_t seen) {
+  void workerLoop(int index, uint64_t seen) {
     insideLoop = true;
     for (;;) {
       uint64_t current = seen;
@@ -247,6 +251,9 @@ private:
         current = generation.load(std::memory_order_acquire);
       }
       seen = current;
+      // Workers started for a larger thread count sit out smaller loops.
+      if (index >= jobThreads.load(std::memory_order_relaxed))
+        continue;
       int64_t ran = runChunks(current,
                               jobBody.load(std::memory_order_relaxed),
                               jobContext.load(std::memory_order_relaxed),
@@ -270,6 +277,7 @@ private:
   std::atomic<void *> jobContext{nullptr};
   std::atomic<int64_t> jobN{0};
   std::atomic<int64_t> jobChunks{0};
+  std::atomic<int> jobThreads{0};
   std::atomic<uint64_t> generation{0};
   /// (generation << kChunkBits) | the next chunk to claim.
   std::atomic<uint64_t> next{0};
