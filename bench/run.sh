@@ -7,23 +7,33 @@
 # epoch (as `dlc train --history` records it, and as mlp_torch.py measures
 # it) divided by its steps; the median is over the epochs after the first.
 #
-#   bench/run.sh [BUILD_DIR]      (default: build-perf, then build)
+#   bench/run.sh [BUILD_DIR]      (default: build)
 #   STEPS=40 EPOCHS=8 THREADS=2 bench/run.sh
 #   OPTIMIZER=sgd bench/run.sh    (plain SGD on both sides instead of Adam:
 #                                  the step is then almost only matmuls)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-}
-if [ -z "$build" ]; then
-  build=$here/../build-perf
-  [ -x "$build/bin/dlc" ] || build=$here/../build
-fi
+[ -n "$build" ] || build=$here/../build
 dlc=$build/bin/dlc
 steps=${STEPS:-40}
 epochs=${EPOCHS:-8}
 threads=${THREADS:-2}
 optimizer=${OPTIMIZER:-adam}
 python=/usr/bin/python3
+# The peer: Debian's PyTorch, with OpenBLAS (its reference BLAS is 50 times
+# slower; docs/performance.md).
+for package in python3-torch libopenblas0-pthread; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    if [ "$(id -u)" -eq 0 ]; then
+      apt-get install -y -qq "$package" >/dev/null
+    else
+      echo "bench/run.sh needs $package: apt-get install -y $package" >&2
+      exit 1
+    fi
+  fi
+done
+[ -x "$dlc" ] || "$here/../scripts/build.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
