@@ -156,6 +156,24 @@ int openBrackets(llvm::StringRef text) {
   return commentDepth > 0 ? std::max(depth, 1) : depth;
 }
 
+/// Whether an input continues on the next line: brackets are open, or the
+/// last line ends with a binary operator (which DL continues across lines).
+bool needsMoreInput(llvm::StringRef text) {
+  if (openBrackets(text) > 0)
+    return true;
+  llvm::StringRef last = text.rsplit('\n').second;
+  if (last.empty())
+    last = text;
+  if (last.contains("//"))
+    return false;
+  last = last.rtrim();
+  if (last.empty())
+    return false;
+  if (llvm::StringRef("+-*/%@,=<>").contains(last.back()))
+    return true;
+  return last.ends_with(" and") || last.ends_with(" or");
+}
+
 /// The identifiers of `text` (for the bound values an expression uses).
 llvm::StringSet<> identifiersOf(llvm::StringRef text) {
   llvm::StringSet<> names;
@@ -1109,7 +1127,7 @@ int main(int argc, char **argv) {
     std::string input = line;
     // Continue while brackets are open (commands are one line).
     if (!llvm::StringRef(input).ltrim().starts_with(":"))
-      while (openBrackets(input) > 0 &&
+      while (needsMoreInput(input) &&
              reader.next(interactive ? "...  " : "", line))
         input += "\n" + line;
     reader.remember(input);
