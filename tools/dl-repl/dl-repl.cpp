@@ -833,7 +833,7 @@ bool Repl::trainCommandLine(llvm::StringRef arguments) {
   TrainCommandOptions &t = trainOptions.train;
   if (words.empty() || llvm::StringRef(words.front()).starts_with("-")) {
     llvm::errs() << "error: :train expects the name of a train block, then "
-                    "options (:help train)\n";
+                    "options (:help lists them)\n";
     return false;
   }
   trainOptions.trainBlock = words.front();
@@ -920,7 +920,7 @@ bool Repl::trainCommandLine(llvm::StringRef arguments) {
       t.seedGiven = true;
     } else {
       llvm::errs() << "error: unknown :train option '" << word
-                   << "' (:help train lists them)\n";
+                   << "' (:help lists them)\n";
       ok = false;
     }
     if (!ok)
