@@ -115,13 +115,11 @@ createTargetMachine(StringRef cpu, StringRef features, unsigned optLevel) {
           "-mattr=help lists them)");
     list.AddFeature(part);
   }
-  if (!cpu.empty())
+  // Another CPU starts from its own features, the host from the host's.
+  if (!cpu.empty()) {
     builder->setCPU(cpu.str());
-  if (cpu.empty())
-    builder->getFeatures().addFeaturesVector(
-        SubtargetFeatures(builder->getFeatures().getString()).getFeatures());
-  else
     builder->getFeatures() = SubtargetFeatures();
+  }
   builder->addFeatures(list.getFeatures());
   builder->setCodeGenOptLevel(toCodeGenOptLevel(optLevel));
   builder->setRelocationModel(Reloc::PIC_);

@@ -150,11 +150,24 @@ int dl::libraryCommand(const DriverOptions &options) {
     return fail("give the parameters to embed with --checkpoint or "
                 "--params, not both");
   // Fail early on an unwritable output or an unknown CPU.
-  {
-    std::error_code ec;
-    llvm::ToolOutputFile probe(output, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return fail("cannot write '" + output + "': " + ec.message());
+  std::string headerPath = options.headerFile;
+  if (headerPath.empty()) {
+    llvm::SmallString<128> path(output);
+    llvm::sys::path::replace_extension(path, "h");
+    headerPath = path.str().str();
+  }
+  // (A file created beside each and removed: an existing library, perhaps
+  // mapped by a running program, is not touched until it is replaced.)
+  for (const std::string &path : {output, headerPath}) {
+    int fd;
+    llvm::SmallString<256> probe;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+            path + ".tmp-%%%%%%", fd, probe))
+      return fail("cannot write '" + path + "': " + ec.message());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    llvm::sys::fs::remove(probe);
+    if (llvm::sys::fs::is_directory(path))
+      return fail("cannot write '" + path + "': Is a directory");
   }
   auto targetMachine =
       createTargetMachine(options.mcpu, options.mattr, /*optLevel=*/3);
@@ -323,16 +336,12 @@ int dl::libraryCommand(const DriverOptions &options) {
   }
 
   // The header.
-  std::string headerPath = options.headerFile;
-  if (headerPath.empty()) {
-    llvm::SmallString<128> path(output);
-    llvm::sys::path::replace_extension(path, "h");
-    headerPath = path.str().str();
-  }
   std::error_code ec;
   llvm::ToolOutputFile header(headerPath, ec, llvm::sys::fs::OF_None);
-  if (ec)
+  if (ec) {
+    llvm::sys::fs::remove(output);
     return fail("cannot write '" + headerPath + "': " + ec.message());
+  }
   header.os() << writeHeader(contents,
                              llvm::sys::path::filename(headerPath));
   header.keep();

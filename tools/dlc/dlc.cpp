@@ -1,6 +1,7 @@
 //===- dlc.cpp - the DL compiler driver -----------------------------------===//
 //
 //   dlc FILE.dl --emit=ast|dl|linalg|llvm-dialect|llvm-ir|asm [--entry NAME]
+//   dlc FILE.dl -o FILE.so|FILE.o [--checkpoint F] [--mcpu CPU] [--header H]
 //   dlc run FILE.dl [--entry NAME] [--input NAME=FILE[:SELECTOR]]... [--params F]
 //   dlc train FILE.dl [--train NAME] --data NAME=FILE... [options]
 //   dlc eval FILE.dl [--train NAME] --checkpoint F --data NAME=FILE...
@@ -282,6 +283,7 @@ int main(int argc, char **argv) {
           argc, argv,
           "dlc: the DL compiler\n\n"
           "  dlc FILE.dl --emit=KIND [--entry NAME]   print a stage\n"
+          "  dlc FILE.dl -o FILE.so (or FILE.o)       a library and its C header\n"
           "  dlc run FILE.dl [--entry NAME] [options] run an entry point\n"
           "  dlc check-grad FILE.dl [--entry NAME]    check its gradients\n"
           "  dlc train FILE.dl --data NAME=FILE...    train a train block\n"
