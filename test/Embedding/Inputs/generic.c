@@ -38,5 +38,7 @@ int main(int argc, char **argv) {
   if (dl_model_invoke(model, "nope", &x, 1, &y, 1) != DL_OK)
     printf("invoke: %s\n", dl_last_error());
   dl_model_close(model);
+  /* Everything the model and the calls allocated is freed. */
+  printf("live blocks: %d\n", (int)dl_alloc_count());
   return 0;
 }
