@@ -37,5 +37,18 @@ for cc in ("clang-22", "cc"):
         config.available_features.add("cc")
         break
 
+# A C++ compiler, pkg-config and cmake for the tests that build programs
+# against an installed tree (test/Embedding).
+config.substitutions.append(("%dl_build", config.dl_binary_dir))
+for cxx in ("clang++-22", "c++"):
+    path = shutil.which(cxx)
+    if path:
+        config.substitutions.append(("%cxx", path))
+        config.available_features.add("cxx")
+        break
+for tool in ("pkg-config", "cmake"):
+    if shutil.which(tool):
+        config.available_features.add(tool)
+
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")

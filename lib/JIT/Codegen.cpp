@@ -8,6 +8,7 @@
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -67,6 +68,60 @@ createHostTargetMachine(unsigned optLevel) {
   // Position-independent code of the small code model, as object files that
   // become shared libraries need (the JIT builder's default is the large
   // code model).
+  builder->setRelocationModel(Reloc::PIC_);
+  builder->setCodeModel(CodeModel::Small);
+  return builder->createTargetMachine();
+}
+
+Expected<std::unique_ptr<TargetMachine>>
+createTargetMachine(StringRef cpu, StringRef features, unsigned optLevel) {
+  if (cpu.empty() && features.empty())
+    return createHostTargetMachine(optLevel);
+  initializeNativeTarget();
+  Expected<orc::JITTargetMachineBuilder> builder =
+      orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  std::string error;
+  const Target *target =
+      TargetRegistry::lookupTarget(builder->getTargetTriple(), error);
+  if (!target)
+    return createStringError(inconvertibleErrorCode(), error);
+  std::unique_ptr<MCSubtargetInfo> info(target->createMCSubtargetInfo(
+      builder->getTargetTriple(), "", ""));
+  if (!cpu.empty() && !info->isCPUStringValid(cpu))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "unknown CPU '" + cpu + "' for " +
+            builder->getTargetTriple().str() +
+            " (llc-22 -mtriple=x86_64 -mcpu=help lists them)");
+  SubtargetFeatures list;
+  SmallVector<StringRef> parts;
+  features.split(parts, ',', -1, false);
+  for (StringRef part : parts) {
+    part = part.trim();
+    StringRef name = part;
+    if (!name.consume_front("+") && !name.consume_front("-"))
+      return createStringError(inconvertibleErrorCode(),
+                               "a feature is '+NAME' or '-NAME', not '" +
+                                   part + "'");
+    if (!llvm::any_of(info->getAllProcessorFeatures(),
+                      [&](const SubtargetFeatureKV &kv) {
+                        return name == kv.Key;
+                      }))
+      return createStringError(
+          inconvertibleErrorCode(),
+          "unknown CPU feature '" + name + "' (llc-22 -mtriple=x86_64 "
+          "-mattr=help lists them)");
+    list.AddFeature(part);
+  }
+  // Another CPU starts from its own features, the host from the host's.
+  if (!cpu.empty()) {
+    builder->setCPU(cpu.str());
+    builder->getFeatures() = SubtargetFeatures();
+  }
+  builder->addFeatures(list.getFeatures());
+  builder->setCodeGenOptLevel(toCodeGenOptLevel(optLevel));
   builder->setRelocationModel(Reloc::PIC_);
   builder->setCodeModel(CodeModel::Small);
   return builder->createTargetMachine();

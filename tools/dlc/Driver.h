@@ -11,7 +11,11 @@ namespace dl {
 
 constexpr const char *kVersion = "0.1.0";
 
-enum class EmitKind { None, AST, DL, Linalg, LLVMDialect, LLVMIR, Asm };
+enum class EmitKind {
+  None, AST, DL, Linalg, LLVMDialect, LLVMIR, Asm,
+  /// Files for programs to link (Library.cpp, docs/embedding.md).
+  Object, SharedLibrary
+};
 
 /// dlc train and dlc eval (Train.cpp, docs/training.md). Numbers are kept
 /// as written and checked by the command, which names the option.
@@ -61,9 +65,17 @@ struct DriverOptions {
   /// run --checkpoint: parameters and state from a training checkpoint.
   std::string checkpointFile;
   TrainCommandOptions train;
+  // -o model.so / model.o (docs/embedding.md)
+  /// --mcpu, --mattr: the CPU to compile for (the host's when empty).
+  std::string mcpu, mattr;
+  /// --header: the C header (beside the library when empty).
+  std::string headerFile;
+  /// --prefix: of the C names (the output's stem and '_' when empty).
+  std::string prefix;
 };
 
 int emitCommand(const DriverOptions &options);
+int libraryCommand(const DriverOptions &options);
 int runCommand(const DriverOptions &options);
 int listEntriesCommand(const DriverOptions &options);
 int checkGradCommand(const DriverOptions &options);

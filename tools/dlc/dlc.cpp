@@ -1,6 +1,7 @@
 //===- dlc.cpp - the DL compiler driver -----------------------------------===//
 //
 //   dlc FILE.dl --emit=ast|dl|linalg|llvm-dialect|llvm-ir|asm [--entry NAME]
+//   dlc FILE.dl -o FILE.so|FILE.o [--checkpoint F] [--mcpu CPU] [--header H]
 //   dlc run FILE.dl [--entry NAME] [--input NAME=FILE[:SELECTOR]]... [--params F]
 //   dlc train FILE.dl [--train NAME] --data NAME=FILE... [options]
 //   dlc eval FILE.dl [--train NAME] --checkpoint F --data NAME=FILE...
@@ -46,7 +47,11 @@ static cl::opt<dl::EmitKind> emit(
         clEnumValN(dl::EmitKind::LLVMDialect, "llvm-dialect",
                    "the LLVM dialect"),
         clEnumValN(dl::EmitKind::LLVMIR, "llvm-ir", "optimized LLVM IR"),
-        clEnumValN(dl::EmitKind::Asm, "asm", "native assembly")),
+        clEnumValN(dl::EmitKind::Asm, "asm", "native assembly"),
+        clEnumValN(dl::EmitKind::Object, "obj",
+                   "an object file with a C header (-o FILE.o)"),
+        clEnumValN(dl::EmitKind::SharedLibrary, "so",
+                   "a shared library with a C header (-o FILE.so)")),
     cl::cat(category));
 
 static cl::list<std::string> entries(
@@ -73,7 +78,8 @@ static cl::list<std::string> inputs(
 
 static cl::opt<std::string> inputsArchive(
     "inputs", cl::desc("Bind input arguments to the arrays of an .npz file"),
-    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
 
 static cl::list<std::string> outputs(
     "output", cl::desc("Write a result to an .npy file (NAME is the result "
@@ -86,7 +92,8 @@ static cl::opt<std::string> outputsArchive(
 
 static cl::opt<std::string> paramsFile(
     "params", cl::desc("Parameter and state values by name, from an .npz"),
-    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+    cl::value_desc("FILE.npz"), cl::sub(runCommand), cl::sub(checkGradCommand),
+    cl::sub(cl::SubCommand::getTopLevel()), cl::cat(category));
 
 static cl::opt<bool> quiet(
     "quiet",
@@ -209,7 +216,8 @@ static cl::opt<std::string> checkpointFile(
     cl::desc("train: write a checkpoint after every epoch; eval, run: the "
              "parameters and state to use"),
     cl::value_desc("FILE"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
-    cl::sub(runCommand), cl::cat(category));
+    cl::sub(runCommand), cl::sub(cl::SubCommand::getTopLevel()),
+    cl::cat(category));
 static cl::opt<std::string> resumeFile(
     "resume", cl::desc("Continue the training saved in a checkpoint"),
     cl::value_desc("FILE"), cl::sub(trainSubcommand), cl::cat(category));
@@ -236,6 +244,25 @@ static cl::opt<bool> gradNorms(
              "parameter per epoch"),
     cl::sub(trainSubcommand), cl::cat(category));
 
+static cl::opt<std::string> mcpu(
+    "mcpu",
+    cl::desc("-o FILE.so/.o: the x86-64 CPU to compile for (default: this "
+             "machine's)"),
+    cl::value_desc("CPU"), cl::cat(category));
+static cl::opt<std::string> mattr(
+    "mattr",
+    cl::desc("-o FILE.so/.o: CPU features to add or remove (+avx2,-avx512f)"),
+    cl::value_desc("FEATURES"), cl::cat(category));
+static cl::opt<std::string> headerFile(
+    "header",
+    cl::desc("-o FILE.so/.o: where to write the C header (default: FILE.h)"),
+    cl::value_desc("FILE.h"), cl::cat(category));
+static cl::opt<std::string> prefix(
+    "prefix",
+    cl::desc("-o FILE.so/.o: prefix of the C names (default: FILE's stem "
+             "and '_')"),
+    cl::value_desc("NAME"), cl::cat(category));
+
 static cl::opt<bool> listEntries(
     "list-entries", cl::desc("List the entry points of the file"),
     cl::cat(category));
@@ -257,6 +284,7 @@ int main(int argc, char **argv) {
           argc, argv,
           "dlc: the DL compiler\n\n"
           "  dlc FILE.dl --emit=KIND [--entry NAME]   print a stage\n"
+          "  dlc FILE.dl -o FILE.so (or FILE.o)       a library and its C header\n"
           "  dlc run FILE.dl [--entry NAME] [options] run an entry point\n"
           "  dlc check-grad FILE.dl [--entry NAME]    check its gradients\n"
           "  dlc train FILE.dl --data NAME=FILE...    train a train block\n"
@@ -334,6 +362,32 @@ int main(int argc, char **argv) {
   }
   if (listEntries)
     return dl::listEntriesCommand(options);
+  dl::EmitKind kind = emit;
+  if (kind == dl::EmitKind::None && emit.getNumOccurrences() == 0) {
+    StringRef out = outputFile;
+    if (out.ends_with(".so"))
+      kind = dl::EmitKind::SharedLibrary;
+    else if (out.ends_with(".o"))
+      kind = dl::EmitKind::Object;
+  }
+  if (kind == dl::EmitKind::Object || kind == dl::EmitKind::SharedLibrary) {
+    options.emit = kind;
+    options.trainBlock = trainBlock;
+    options.checkpointFile = checkpointFile;
+    options.paramsFile = paramsFile;
+    options.mcpu = mcpu;
+    options.mattr = mattr;
+    options.headerFile = headerFile;
+    options.prefix = prefix;
+    return dl::libraryCommand(options);
+  }
+  if (!mcpu.empty() || !mattr.empty() || !headerFile.empty() ||
+      !prefix.empty() || !checkpointFile.empty() || !paramsFile.empty()) {
+    WithColor::error(errs(), "dlc")
+        << "--mcpu, --mattr, --header, --prefix, --checkpoint and --params "
+           "go with -o FILE.so or -o FILE.o (or --emit=so/obj)\n";
+    return 1;
+  }
   if (emit == dl::EmitKind::None) {
     WithColor::error(errs(), "dlc")
         << "nothing to do: give --emit=KIND, or use 'dlc run' (try dlc "

@@ -31,6 +31,14 @@ void initializeNativeTarget();
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createHostTargetMachine(unsigned optLevel = 3);
 
+/// The same for another CPU of the host's architecture: `cpu` (an LLVM CPU
+/// name, "skylake-avx512"; empty for the host's) and `features` ("+avx2,
+/// -avx512f", added to the CPU's own; the host's when both are empty).
+/// Unknown CPU names and features are errors.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(llvm::StringRef cpu, llvm::StringRef features,
+                    unsigned optLevel = 3);
+
 /// Translates an LLVM-dialect module to LLVM IR in `context`, with the
 /// triple and data layout of `targetMachine`, and optimizes it with LLVM's
 /// default pipeline at `optLevel` (0 to 3), tuned for that target.
