@@ -277,25 +277,34 @@ int dl::libraryCommand(const DriverOptions &options) {
   }
   addManifest(*merged, contents, shared);
 
-  // The object file: the output itself, or a temporary one to link.
-  llvm::SmallString<128> objectPath(output);
-  std::optional<llvm::FileRemover> removeObject;
-  if (shared) {
-    int fd;
-    if (std::error_code ec =
-            llvm::sys::fs::createTemporaryFile("dlc", "o", fd, objectPath))
-      return fail("cannot create a temporary file: " + ec.message());
-    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-    removeObject.emplace(objectPath);
-  }
+  // The object file: a temporary one to link, or one beside the output
+  // renamed over it once complete (an existing object is never left
+  // truncated).
+  llvm::SmallString<128> objectPath;
+  int objectFd;
+  std::error_code tempError =
+      shared ? llvm::sys::fs::createTemporaryFile("dlc", "o", objectFd,
+                                                   objectPath)
+             : llvm::sys::fs::createUniqueFile(output + "-%%%%%%.tmp",
+                                               objectFd, objectPath);
+  if (tempError)
+    return fail("cannot create a temporary file" +
+                (shared ? std::string() : " beside '" + output + "'") + ": " +
+                tempError.message());
+  llvm::FileRemover removeObject(objectPath);
   {
-    std::error_code ec;
-    llvm::ToolOutputFile out(objectPath, ec, llvm::sys::fs::OF_None);
-    if (ec)
-      return fail("cannot write '" + objectPath + "': " + ec.message());
-    if (llvm::Error e = emitObject(*merged, **targetMachine, out.os()))
+    llvm::raw_fd_ostream out(objectFd, /*shouldClose=*/true);
+    if (llvm::Error e = emitObject(*merged, **targetMachine, out))
       return fail(llvm::toString(std::move(e)));
-    out.keep();
+    out.close();
+    if (out.has_error())
+      return fail("cannot write '" + objectPath + "': " +
+                  out.error().message());
+  }
+  if (!shared) {
+    if (std::error_code ec = llvm::sys::fs::rename(objectPath, output))
+      return fail("cannot write '" + output + "': " + ec.message());
+    removeObject.releaseFile();
   }
 
   if (shared) {
