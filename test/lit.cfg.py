@@ -50,5 +50,9 @@ for tool in ("pkg-config", "cmake"):
     if shutil.which(tool):
         config.available_features.add(tool)
 
+# Graphviz, to check that dlc --emit=dot writes graphs it reads.
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
+
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")

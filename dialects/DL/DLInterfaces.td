@@ -58,4 +58,25 @@ def DL_DifferentiableOpInterface : OpInterface<"DifferentiableOpInterface"> {
   ];
 }
 
+def DL_FlopCountOpInterface : OpInterface<"FlopCountOpInterface"> {
+  let cppNamespace = "::dl";
+  let description = [{
+    The arithmetic an op performs, counted in operations on elements: one
+    per add, multiply, compare, exp, ...; a multiply-add counts 2. `dlc
+    summary` adds them up per layer. An op that only moves data (reshape,
+    transpose, slice, gather, broadcast, one_hot, constants, random numbers)
+    does not implement the interface and counts 0. The default is one
+    operation per result element, what an elementwise op does.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The operation count, or std::nullopt when a shape it depends on is
+        dynamic.
+      }],
+      "std::optional<int64_t>", "getFlopCount", (ins), [{}], [{
+        return ::dl::staticElementCount($_op->getResult(0).getType());
+      }]>,
+  ];
+}
+
 #endif // DL_INTERFACES_TD

@@ -82,10 +82,15 @@ def DL_IotaOp : DL_Op<"iota", [Pure,
 // the result element type; `foldBody` the body of foldScalar(args,
 // resultElementType).
 def DL_Differentiable : DeclareOpInterfaceMethods<DL_DifferentiableOpInterface>;
+// One operation per result element (the interface's default).
+def DL_FlopsPerElement : DeclareOpInterfaceMethods<DL_FlopCountOpInterface>;
+// Its own count, in lib/Dialect/FlopCounts.cpp.
+def DL_CountsFlops : DeclareOpInterfaceMethods<DL_FlopCountOpInterface,
+                                               ["getFlopCount"]>;
 
 class DL_ElementwiseOp<string mnemonic, list<Trait> traits = []>
     : DL_Op<mnemonic, !listconcat(traits, [Pure,
-        DeclareOpInterfaceMethods<DL_ElementwiseOpInterface>,
+        DeclareOpInterfaceMethods<DL_ElementwiseOpInterface>, DL_FlopsPerElement,
         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>])> {
   code scalarBody = ?;
   code foldBody = [{ return {}; }];
@@ -438,7 +443,7 @@ def DL_CastOp : DL_ElementwiseOp<"cast", [SameOperandsAndResultShape,
 // Linear algebra and data movement
 //===----------------------------------------------------------------------===//
 
-def DL_MatmulOp : DL_Op<"matmul", [Pure, SameOperandsElementType, DL_Differentiable,
+def DL_MatmulOp : DL_Op<"matmul", [Pure, DL_CountsFlops, SameOperandsElementType, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "matrix product (torch.matmul)";
@@ -505,7 +510,7 @@ def DL_BroadcastToOp : DL_Op<"broadcast_to", [Pure, DL_Differentiable,
   let hasVerifier = 1;
 }
 
-def DL_SumToOp : DL_Op<"sum_to", [Pure, DL_Differentiable,
+def DL_SumToOp : DL_Op<"sum_to", [Pure, DL_CountsFlops, DL_Differentiable,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "sum over the dimensions a broadcast would stretch";
   let description = [{
@@ -521,7 +526,7 @@ def DL_SumToOp : DL_Op<"sum_to", [Pure, DL_Differentiable,
   let hasVerifier = 1;
 }
 
-def DL_ReduceOp : DL_Op<"reduce", [Pure, DL_Differentiable,
+def DL_ReduceOp : DL_Op<"reduce", [Pure, DL_CountsFlops, DL_Differentiable,
     InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "reduction over axes: sum, mean, max, min, prod";
@@ -542,7 +547,7 @@ def DL_ReduceOp : DL_Op<"reduce", [Pure, DL_Differentiable,
 }
 
 class DL_ArgReduceOp<string mnemonic, string what>
-    : DL_Op<mnemonic, [Pure,
+    : DL_Op<mnemonic, [Pure, DL_CountsFlops,
         InferTypeOpAdaptor,
         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "index of the " # what # " along an axis (i64)";
@@ -667,7 +672,7 @@ def DL_GatherOp : DL_Op<"gather", [Pure, DL_Differentiable,
   let hasVerifier = 1;
 }
 
-def DL_ScatterAddOp : DL_Op<"scatter_add", [Pure, DL_Differentiable,
+def DL_ScatterAddOp : DL_Op<"scatter_add", [Pure, DL_CountsFlops, DL_Differentiable,
     AllTypesMatch<["dest", "result"]>,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "accumulate into positions along an axis (torch.scatter_add)";
@@ -709,7 +714,7 @@ def DL_OneHotOp : DL_Op<"one_hot", [Pure,
 //===----------------------------------------------------------------------===//
 
 class DL_SoftmaxLikeOp<string mnemonic, string formula>
-    : DL_Op<mnemonic, [Pure, SameOperandsAndResultType, DL_Differentiable,
+    : DL_Op<mnemonic, [Pure, DL_CountsFlops, SameOperandsAndResultType, DL_Differentiable,
         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = formula # " along an axis";
   let description = [{
@@ -803,7 +808,7 @@ def DL_RandomBitsOp : DL_RandomOp<"random_bits", DL_IndexTensor> {
   }];
 }
 
-def DL_OrthogonalizeOp : DL_Op<"orthogonalize", [Pure,
+def DL_OrthogonalizeOp : DL_Op<"orthogonalize", [Pure, DL_CountsFlops,
     SameOperandsAndResultType,
     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface, ["reifyResultShapes"]>]> {
   let summary = "the orthonormal factor Q of a QR decomposition";

@@ -174,4 +174,15 @@ def DLEmitEntryPoints : Pass<"dl-emit-entry-points", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def DLPrintFlopCounts : Pass<"dl-print-flop-counts", "mlir::func::FuncOp"> {
+  let summary = "Report the arithmetic of each op and function as remarks";
+  let description = [{
+    An analysis for tests and for reading costs: each op that implements
+    `FlopCountOpInterface` gets a remark `N flops` (`dynamic flops` when a
+    shape it depends on is not static), and each function a remark with the
+    total of its ops. Changes nothing. `dlc summary` adds the same counts up
+    per layer.
+  }];
+}
+
 #endif // DL_PASSES_TD

@@ -1,6 +1,7 @@
 //===- Elaborator.cpp - names, expressions, statements, calls, models -----===//
 
 #include "Elaborator.h"
+#include "LayerTracer.h"
 #include "Builtins.h"
 #include "Suggest.h"
 
@@ -1232,11 +1233,36 @@ std::optional<Value> Elaborator::call(const Value &callee,
   return std::nullopt;
 }
 
+void Elaborator::setTracing(LayerTracer *layerTracer,
+                            const SymbolSizes *sizes) {
+  tracer = layerTracer;
+  symbolSizes = sizes;
+  builder.setListener(layerTracer);
+}
+
 std::optional<Value> Elaborator::callFunction(const ast::FnDecl &fn,
                                               const LoadedModule *module,
                                               ModelInstance *self,
                                               std::vector<CallArg> args,
                                               SMLoc at) {
+  if (!tracer || !self)
+    return callFunctionBody(fn, module, self, std::move(args), at);
+  std::vector<Value> argValues;
+  for (const CallArg &arg : args)
+    argValues.push_back(arg.value);
+  bool layer = tracer->enter(*self, fn.name, argValues);
+  std::optional<Value> result =
+      callFunctionBody(fn, module, self, std::move(args), at);
+  if (layer)
+    tracer->exit(result ? &*result : nullptr);
+  return result;
+}
+
+std::optional<Value> Elaborator::callFunctionBody(const ast::FnDecl &fn,
+                                                  const LoadedModule *module,
+                                                  ModelInstance *self,
+                                                  std::vector<CallArg> args,
+                                                  SMLoc at) {
   if (callStack.size() >= kMaxCallDepth)
     return error(at, "calls are nested more than " +
                          llvm::Twine(kMaxCallDepth) +

@@ -18,6 +18,7 @@
 
 #include "dl/Frontend/Diagnostics.h"
 #include "dl/Frontend/Frontend.h"
+#include "dl/Frontend/LayerTrace.h"
 #include "dl/Frontend/ModuleLoader.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -44,6 +45,7 @@ struct Scope {
 };
 
 struct ModelInstance;
+class LayerTracer;
 
 /// A learnable parameter or state tensor of a model instance.
 struct ParamSlot {
@@ -269,6 +271,10 @@ public:
                               DType dtype, llvm::SMLoc at);
   /// Whether `training` is true (dlc --train-mode; training steps).
   void setTrainingMode(bool on) { trainingMode = on; }
+  /// While set, layer calls are reported to `tracer` (the builder's
+  /// listener) and the symbols of entry inputs with a size in `sizes` are
+  /// static.
+  void setTracing(LayerTracer *tracer, const SymbolSizes *sizes);
 
 private:
   friend struct BuiltinContext;
@@ -317,6 +323,11 @@ private:
                                     const LoadedModule *module,
                                     ModelInstance *self,
                                     std::vector<CallArg> args, llvm::SMLoc at);
+  std::optional<Value> callFunctionBody(const ast::FnDecl &fn,
+                                        const LoadedModule *module,
+                                        ModelInstance *self,
+                                        std::vector<CallArg> args,
+                                        llvm::SMLoc at);
   std::optional<std::vector<Value>>
   bindArguments(const std::vector<ast::Param> &params,
                 std::vector<CallArg> args, llvm::StringRef calleeName,
@@ -503,6 +514,8 @@ private:
   const TensorType *initType = nullptr;
   /// The value of `training`: true while a training step is elaborated.
   bool trainingMode = false;
+  LayerTracer *tracer = nullptr;
+  const SymbolSizes *symbolSizes = nullptr;
 
   /// Call sites of the calls being elaborated, outermost first.
   std::vector<std::pair<llvm::SMLoc, mlir::Location>> callStack;

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Elaborator.h"
+#include "LayerTracer.h"
 
 #include "dl/Dialect/Attributes.h"
 
@@ -173,8 +174,13 @@ std::optional<TensorType> Elaborator::inputType(const ast::Param &p,
     if (spec.kind == DimSpec::Kind::Known) {
       type.dims.push_back(spec.dim);
     } else if (spec.kind == DimSpec::Kind::Symbol) {
-      if (!frame.symbols.count(spec.name))
-        frame.symbols[spec.name] = Dim::symbol(spec.name);
+      if (!frame.symbols.count(spec.name)) {
+        auto size = symbolSizes ? symbolSizes->find(spec.name)
+                                : SymbolSizes::const_iterator();
+        frame.symbols[spec.name] = symbolSizes && size != symbolSizes->end()
+                                       ? Dim::fixed(size->second)
+                                       : Dim::symbol(spec.name);
+      }
       type.dims.push_back(frame.symbols[spec.name]);
     } else {
       type.dims.push_back(
@@ -311,8 +317,13 @@ bool Elaborator::buildEntryFunction(
   mlir::func::FuncOp func = state.func;
 
   // Arguments: values, attributes, and the run-time value of each symbol.
-  for (size_t i = 0; i < inputs.size(); ++i)
-    scope.vars[inputs[i].param->name] = describeInput(i, inputs[i]);
+  std::vector<Value> inputValues;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    inputValues.push_back(describeInput(i, inputs[i]));
+    scope.vars[inputs[i].param->name] = inputValues.back();
+  }
+  if (tracer)
+    tracer->beginEntry(entry.name, entry.self, fn.name, inputValues);
   for (size_t k = 0; k < params.size(); ++k)
     describeParam(inputs.size() + k, *params[k]);
 
@@ -358,6 +369,8 @@ bool Elaborator::buildEntryFunction(
     resultTensorTypes.push_back(t->type);
   }
   size_t numOutputs = values.size();
+  if (tracer)
+    tracer->endEntry(resultTensorTypes, values);
   std::vector<std::string> updated = writeBack(values, resultTypes);
   mlir::func::ReturnOp::create(builder, loc(fn.endLoc), values);
   func.setType(builder.getFunctionType(argTypes, resultTypes));

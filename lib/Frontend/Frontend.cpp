@@ -4,6 +4,7 @@
 
 #include "Builtins.h"
 #include "Elaborator.h"
+#include "LayerTracer.h"
 
 #include "dl/Dialect/DLDialect.h"
 #include "dl/Frontend/NameCheck.h"
@@ -70,6 +71,16 @@ std::vector<EntryPoint> Frontend::entryPoints() {
   return result;
 }
 
+void Frontend::reportUnknownEntry(
+    llvm::StringRef name, const std::vector<EntryCandidate> &candidates) {
+  std::string known;
+  for (const EntryCandidate &c : candidates)
+    if (c.whyNot.empty())
+      known += (known.empty() ? "" : ", ") + c.name;
+  diags.error("no entry point named '" + name.str() + "' in " + main->path +
+              (known.empty() ? "" : " (it has " + known + ")"));
+}
+
 mlir::OwningOpRef<mlir::ModuleOp>
 Frontend::emit(llvm::ArrayRef<std::string> names) {
   if (!main)
@@ -91,12 +102,7 @@ Frontend::emit(llvm::ArrayRef<std::string> names) {
         return c.name == name;
       });
       if (it == candidates.end()) {
-        std::string known;
-        for (const EntryCandidate &c : candidates)
-          if (c.whyNot.empty())
-            known += (known.empty() ? "" : ", ") + c.name;
-        diags.error("no entry point named '" + name + "' in " + main->path +
-                    (known.empty() ? "" : " (it has " + known + ")"));
+        reportUnknownEntry(name, candidates);
         return nullptr;
       }
       ok &= elaborator->emitEntry(*module, *it);
@@ -107,6 +113,36 @@ Frontend::emit(llvm::ArrayRef<std::string> names) {
   if (mlir::failed(mlir::verify(*module)))
     return nullptr;
   return module;
+}
+
+std::optional<LayerTrace> Frontend::traceLayers(llvm::StringRef name,
+                                                const SymbolSizes &sizes) {
+  if (!main)
+    return std::nullopt;
+  std::vector<EntryCandidate> candidates = elaborator->entryCandidates(main);
+  if (diags.hadError())
+    return std::nullopt;
+  auto it = llvm::find_if(candidates, [&](const EntryCandidate &c) {
+    return c.name == name;
+  });
+  if (it == candidates.end()) {
+    reportUnknownEntry(name, candidates);
+    return std::nullopt;
+  }
+  mlir::OpBuilder builder(&context);
+  LayerTrace trace;
+  trace.module = mlir::ModuleOp::create(builder.getUnknownLoc());
+  LayerTracer tracer(trace.calls);
+  elaborator->setTracing(&tracer, &sizes);
+  bool ok = elaborator->emitEntry(*trace.module, *it);
+  elaborator->setTracing(nullptr, nullptr);
+  if (!ok || diags.hadError() || mlir::failed(mlir::verify(*trace.module)))
+    return std::nullopt;
+  trace.function = trace.module->lookupSymbol<mlir::func::FuncOp>(name);
+  if (!trace.function)
+    return std::nullopt;
+  tracer.finish(trace.function);
+  return trace;
 }
 
 std::vector<std::string> Frontend::trainBlocks() {

@@ -278,7 +278,6 @@ private:
     uint64_t handler;
   };
 
-  SearchPath searchPath() const;
   std::string definitionsText() const;
   /// The names an input defines at top level (parsed on its own); false
   /// after syntax errors (reported).
@@ -326,7 +325,7 @@ private:
 Repl::Compilation::Compilation(Repl &repl, llvm::StringRef name)
     : repl(repl), bufferName(name.str()), diagnosticStream(diagnosticText),
       diags(sourceMgr, diagnosticStream, repl.options.color),
-      frontend(repl.context, diags, repl.searchPath()) {
+      frontend(repl.context, diags, searchPathFor(repl.options)) {
   handler = attachDiagnostics(repl.context, diags);
 }
 
@@ -379,19 +378,6 @@ void Repl::Compilation::flushDiagnostics() {
   }
   llvm::errs() << out;
   diagnosticText.clear();
-}
-
-SearchPath Repl::searchPath() const {
-  SearchPath path;
-  path.includeDirs = options.includeDirs;
-  path.envDirs = SearchPath::fromEnvironment();
-  llvm::SmallString<256> installed(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(options.executablePath)));
-  llvm::sys::path::append(installed, "share", "dlc", "stdlib");
-  path.stdlibDir = llvm::sys::fs::is_directory(installed)
-                       ? installed.str().str()
-                       : std::string(DL_SOURCE_STDLIB_DIR);
-  return path;
 }
 
 std::string Repl::definitionsText() const {

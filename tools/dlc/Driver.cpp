@@ -1,5 +1,6 @@
 //===- Driver.cpp - dlc's session, --emit and --list-entries --------------===//
 
+#include "LayerReport.h"
 #include "Session.h"
 
 #include "dl/Conversion/Pipelines.h"
@@ -35,7 +36,7 @@ static std::string stdlibDir(const std::string &executablePath) {
   return DL_SOURCE_STDLIB_DIR;
 }
 
-static SearchPath searchPathFor(const DriverOptions &options) {
+SearchPath dl::searchPathFor(const DriverOptions &options) {
   SearchPath path;
   path.includeDirs = options.includeDirs;
   path.envDirs = SearchPath::fromEnvironment();
@@ -133,6 +134,15 @@ int dl::emitCommand(const DriverOptions &options) {
   if (options.emit == EmitKind::AST) {
     ast::print(*session.frontend.getMainModule()->ast, session.sourceMgr,
                out->os());
+    out->keep();
+    return 0;
+  }
+  if (options.emit == EmitKind::Dot) {
+    if (!options.trainBlock.empty())
+      return fail("--emit=dot draws entry points; for a train block, give "
+                  "its model's entry point with --entry");
+    if (!writeLayerGraphs(session, out->os()))
+      return 1;
     out->keep();
     return 0;
   }

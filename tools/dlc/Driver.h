@@ -13,6 +13,8 @@ constexpr const char *kVersion = "0.1.0";
 
 enum class EmitKind {
   None, AST, DL, Linalg, LLVMDialect, LLVMIR, Asm,
+  /// The layers of the entry points as a Graphviz graph (GraphDot.cpp).
+  Dot,
   /// Files for programs to link (Library.cpp, docs/embedding.md).
   Object, SharedLibrary
 };
@@ -72,6 +74,11 @@ struct DriverOptions {
   std::string headerFile;
   /// --prefix: of the C names (the output's stem and '_' when empty).
   std::string prefix;
+  // summary
+  /// --batch: the size of the batch extent (1 when empty).
+  std::string summaryBatch;
+  /// --dim NAME=N: sizes of other symbolic extents.
+  std::vector<std::string> summaryDims;
 };
 
 int emitCommand(const DriverOptions &options);
@@ -82,6 +89,7 @@ int checkGradCommand(const DriverOptions &options);
 int listBuiltinsCommand(const DriverOptions &options);
 int trainCommand(const DriverOptions &options);
 int evalCommand(const DriverOptions &options);
+int summaryCommand(const DriverOptions &options);
 
 } // namespace dl
 

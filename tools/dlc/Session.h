@@ -32,6 +32,11 @@ struct Session {
   Frontend frontend;
 };
 
+/// The import search path: -I folders, DLC_PATH, and the standard library
+/// installed beside the executable (<prefix>/share/dlc/stdlib for
+/// <prefix>/bin/dlc), else the source tree's.
+SearchPath searchPathFor(const DriverOptions &options);
+
 /// Reports "dlc: error: ..." and returns exit status 1.
 int fail(const llvm::Twine &message);
 

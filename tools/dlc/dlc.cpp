@@ -5,6 +5,7 @@
 //   dlc run FILE.dl [--entry NAME] [--input NAME=FILE[:SELECTOR]]... [--params F]
 //   dlc train FILE.dl [--train NAME] --data NAME=FILE... [options]
 //   dlc eval FILE.dl [--train NAME] --checkpoint F --data NAME=FILE...
+//   dlc summary FILE.dl [--entry NAME] [--batch N] [--dim NAME=N]
 //
 // Every error is a message (with its source location when it has one) and
 // exit status 1.
@@ -30,12 +31,16 @@ static cl::SubCommand trainSubcommand(
     "train", "Train a model: run a train block's epochs on data files");
 static cl::SubCommand evalSubcommand(
     "eval", "Loss and metrics of a checkpoint's model on a data set");
+static cl::SubCommand summarySubcommand(
+    "summary", "The layers of a model: output shapes, parameters, FLOPs "
+               "and memory");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.dl>"),
                                       cl::sub(cl::SubCommand::getTopLevel()),
                                       cl::sub(runCommand), cl::sub(checkGradCommand),
                                       cl::sub(trainSubcommand),
-                                      cl::sub(evalSubcommand), cl::cat(category));
+                                      cl::sub(evalSubcommand),
+                                      cl::sub(summarySubcommand), cl::cat(category));
 
 static cl::opt<dl::EmitKind> emit(
     "emit", cl::desc("What to print"), cl::init(dl::EmitKind::None),
@@ -48,6 +53,8 @@ static cl::opt<dl::EmitKind> emit(
                    "the LLVM dialect"),
         clEnumValN(dl::EmitKind::LLVMIR, "llvm-ir", "optimized LLVM IR"),
         clEnumValN(dl::EmitKind::Asm, "asm", "native assembly"),
+        clEnumValN(dl::EmitKind::Dot, "dot",
+                   "the layers as a Graphviz graph"),
         clEnumValN(dl::EmitKind::Object, "obj",
                    "an object file with a C header (-o FILE.o)"),
         clEnumValN(dl::EmitKind::SharedLibrary, "so",
@@ -57,13 +64,14 @@ static cl::opt<dl::EmitKind> emit(
 static cl::list<std::string> entries(
     "entry", cl::desc("Entry point to compile or run (repeatable)"),
     cl::value_desc("NAME"), cl::sub(cl::SubCommand::getTopLevel()),
-    cl::sub(runCommand), cl::sub(checkGradCommand), cl::cat(category));
+    cl::sub(runCommand), cl::sub(checkGradCommand),
+    cl::sub(summarySubcommand), cl::cat(category));
 
 static cl::list<std::string> includeDirs(
     "I", cl::desc("Add a folder to the import search path"),
     cl::value_desc("DIR"), cl::Prefix, cl::sub(cl::SubCommand::getTopLevel()),
     cl::sub(runCommand), cl::sub(checkGradCommand), cl::sub(trainSubcommand),
-    cl::sub(evalSubcommand), cl::cat(category));
+    cl::sub(evalSubcommand), cl::sub(summarySubcommand), cl::cat(category));
 
 static cl::opt<std::string> outputFile(
     "o", cl::desc("Write the output to FILE instead of standard output"),
@@ -113,7 +121,7 @@ static cl::opt<bool> noColor("no-color", cl::desc("Never color diagnostics"),
                              cl::sub(cl::SubCommand::getTopLevel()),
                              cl::sub(runCommand), cl::sub(checkGradCommand),
                              cl::sub(trainSubcommand), cl::sub(evalSubcommand),
-                             cl::cat(category));
+                             cl::sub(summarySubcommand), cl::cat(category));
 
 static cl::opt<double> tolerance(
     "tolerance", cl::desc("Largest error check-grad accepts (default 1e-5)"),
@@ -135,7 +143,7 @@ static cl::opt<bool> trainMode(
     cl::desc("Compile with the built-in 'training' true (dropout active), "
              "as in a training step"),
     cl::sub(cl::SubCommand::getTopLevel()), cl::sub(runCommand),
-    cl::sub(checkGradCommand), cl::cat(category));
+    cl::sub(checkGradCommand), cl::sub(summarySubcommand), cl::cat(category));
 
 static cl::opt<std::string> trainBlock(
     "train", cl::desc("The train block (train, eval: optional when the file "
@@ -190,9 +198,14 @@ static cl::opt<std::string> epochs(
 static cl::opt<std::string> batchSize(
     "batch",
     cl::desc("Samples per step; 1: per-sample SGD; 0: the whole data set "
-             "(default: the block's)"),
+             "(default: the block's); summary: the size of the batch extent "
+             "(default 1)"),
     cl::value_desc("N"), cl::sub(trainSubcommand), cl::sub(evalSubcommand),
-    cl::cat(category));
+    cl::sub(summarySubcommand), cl::cat(category));
+static cl::list<std::string> summaryDims(
+    "dim", cl::desc("summary: the size of a symbolic extent of the inputs "
+                    "other than the batch (repeatable)"),
+    cl::value_desc("NAME=N"), cl::sub(summarySubcommand), cl::cat(category));
 static cl::opt<bool> noShuffle(
     "no-shuffle", cl::desc("Keep the samples in file order every epoch"),
     cl::sub(trainSubcommand), cl::cat(category));
@@ -289,7 +302,9 @@ int main(int argc, char **argv) {
           "  dlc check-grad FILE.dl [--entry NAME]    check its gradients\n"
           "  dlc train FILE.dl --data NAME=FILE...    train a train block\n"
           "  dlc eval FILE.dl --checkpoint F --data NAME=FILE...\n"
-          "                                           evaluate a checkpoint\n",
+          "                                           evaluate a checkpoint\n"
+          "  dlc summary FILE.dl [--batch N]          layers, shapes, "
+          "parameters, FLOPs\n",
           &errs()))
     return 1;
 
@@ -348,6 +363,11 @@ int main(int argc, char **argv) {
     t.gradNorms = gradNorms;
     return trainSubcommand ? dl::trainCommand(options)
                            : dl::evalCommand(options);
+  }
+  if (summarySubcommand) {
+    options.summaryBatch = batchSize;
+    options.summaryDims.assign(summaryDims.begin(), summaryDims.end());
+    return dl::summaryCommand(options);
   }
   if (runCommand) {
     options.checkpointFile = checkpointFile;

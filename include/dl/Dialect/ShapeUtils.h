@@ -24,6 +24,10 @@ broadcastShapes(llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes,
 /// "tensor<4x?xf32>" as the DL language writes it: "f32[4, ?]".
 std::string formatType(mlir::Type type);
 
+/// The number of elements of a shaped type with a static shape, else
+/// std::nullopt.
+std::optional<int64_t> staticElementCount(mlir::Type type);
+
 /// Normalizes an axis in [-rank, rank) to [0, rank), or std::nullopt.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 

@@ -8,6 +8,7 @@
 #define DL_FRONTEND_FRONTEND_H
 
 #include "dl/Frontend/Diagnostics.h"
+#include "dl/Frontend/LayerTrace.h"
 #include "dl/Frontend/ModuleLoader.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -21,6 +22,7 @@
 namespace dl {
 
 class Elaborator;
+struct EntryCandidate;
 
 /// How a train block is compiled (docs/training.md).
 struct TrainingOptions {
@@ -52,6 +54,12 @@ public:
   /// Emits the named entry points (every valid one when `names` is empty)
   /// into a new module. Returns null after reporting errors.
   mlir::OwningOpRef<mlir::ModuleOp> emit(llvm::ArrayRef<std::string> names);
+  /// Elaborates entry point `name` alone, recording the layers it calls
+  /// (dl/Frontend/LayerTrace.h). The symbols of its inputs that `sizes`
+  /// gives a size become static extents. std::nullopt after reporting
+  /// errors.
+  std::optional<LayerTrace> traceLayers(llvm::StringRef name,
+                                        const SymbolSizes &sizes = {});
   /// The train blocks of the main module, in source order.
   std::vector<std::string> trainBlocks();
   /// Emits the training functions of train block `name` (its step, the
@@ -65,6 +73,8 @@ public:
 
 private:
   bool check();
+  void reportUnknownEntry(llvm::StringRef name,
+                          const std::vector<EntryCandidate> &candidates);
 
   mlir::MLIRContext &context;
   DiagnosticEngine &diags;
