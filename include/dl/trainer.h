@@ -241,6 +241,14 @@ DL_EXPORT const dl_tensor *dl_trainer_tensor(const dl_trainer *trainer,
 /* The tensor with this name, or NULL. */
 DL_EXPORT const dl_tensor *dl_trainer_find(const dl_trainer *trainer,
                                            const char *name);
+/* Sets parameter or state tensor `name` to a copy of `value` (its dtype and
+ * shape), as dl_trainer_load with DL_TRAINER_LOAD_INIT sets those of a
+ * file: training starts from values computed elsewhere (dl-repl's
+ * session). DL_ERROR_INVALID_ARGUMENT for a name the training does not
+ * have, DL_ERROR_DTYPE or DL_ERROR_SHAPE for a value that does not fit. */
+DL_EXPORT dl_status dl_trainer_set_tensor(dl_trainer *trainer,
+                                          const char *name,
+                                          const dl_tensor *value);
 
 /* The seed of step `step` (the seed argument of T.step, for dropout) and
  * the shuffling seed of epoch `epoch` (from 0), from the run's seed:

@@ -457,4 +457,32 @@ dl_status dl_trainer_load(dl_trainer *trainer, const char *path,
   }
 }
 
+dl_status dl_trainer_set_tensor(dl_trainer *trainer, const char *name,
+                                const dl_tensor *value) {
+  if (!trainer || !name || !value)
+    return setError(DL_ERROR_INVALID_ARGUMENT,
+                    "dl_trainer_set_tensor: null %s",
+                    !trainer ? "trainer" : !name ? "name" : "value");
+  ModelTensor *m = trainer->findTensor(name);
+  if (!m || m->role == DL_ROLE_SLOT)
+    return setError(DL_ERROR_INVALID_ARGUMENT,
+                    "dl_trainer_set_tensor: the training has no parameter or "
+                    "state tensor '%s'",
+                    name);
+  if (!sameShape(*value, m->tensor)) {
+    Message msg;
+    msg.append("dl_trainer_set_tensor: '%s' is ", name);
+    appendType(msg, m->tensor.dtype, m->tensor.rank, m->tensor.shape);
+    msg.append(" in the training, not ");
+    appendType(msg, value->dtype, value->rank, value->shape);
+    return setError(value->dtype != m->tensor.dtype ? DL_ERROR_DTYPE
+                                                    : DL_ERROR_SHAPE,
+                    "%s", msg.str());
+  }
+  if (dl_status status = dl_tensor_copy(&m->tensor, value))
+    return status;
+  m->set = true;
+  return DL_OK;
+}
+
 } // extern "C"

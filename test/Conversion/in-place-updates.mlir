@@ -62,3 +62,35 @@ func.func @input_read_only(%x: tensor<4xf32> {dl.name = "x", dl.role = "input"},
 // BUFFERS: %[[NEW:.*]] = memref.alloc() {{.*}} : memref<4xf32>
 // BUFFERS: memref.copy %arg0, %[[NEW]]
 // BUFFERS: return %[[NEW]]
+
+// -----
+
+// A new value both written into its argument and returned (`n = n + 1;
+// return n`): the output is a copy made before the write, so that the
+// argument's buffer is updated in place and the result does not alias it.
+#map0 = affine_map<() -> ()>
+func.func @returned_update(%n: tensor<f32> {dl.inout, dl.name = "c.n", dl.role = "state"})
+    -> (tensor<f32> {dl.role = "output"}, tensor<f32> {dl.updates = "c.n"}) attributes {dl.entry} {
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<f32>
+  %next = linalg.generic {indexing_maps = [#map0, #map0], iterator_types = []}
+      ins(%n : tensor<f32>) outs(%e : tensor<f32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %one : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>
+  return %next, %next : tensor<f32>, tensor<f32>
+}
+// PREPARE-LABEL: func.func @returned_update(
+// PREPARE: %[[NEXT:.*]] = linalg.generic
+// PREPARE: %[[COPY:.*]] = bufferization.alloc_tensor() copy(%[[NEXT]])
+// PREPARE: %[[WRITE:.*]] = bufferization.materialize_in_destination %[[NEXT]] in %arg0
+// PREPARE: return %[[COPY]], %[[WRITE]]
+
+// BUFFERS-LABEL: func.func @returned_update(
+// BUFFERS-SAME: %[[N:.*]]: memref<f32> {dl.inout, dl.name = "c.n", dl.role = "state"})
+// BUFFERS-SAME: -> (memref<f32> {dl.role = "output"})
+// BUFFERS: linalg.generic {{.*}} ins(%[[N]] : memref<f32>) outs(%[[N]] : memref<f32>)
+// BUFFERS: %[[OUT:.*]] = memref.alloc()
+// BUFFERS: memref.copy %[[N]], %[[OUT]]
+// BUFFERS: return %[[OUT]]

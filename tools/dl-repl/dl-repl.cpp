@@ -315,6 +315,13 @@ private:
   mlir::MLIRContext context;
   std::vector<Definition> definitions;
   std::map<std::string, BoundValue> values;
+  /// The parameters and state of the models the session used, by
+  /// hierarchical name: initialized at their first use, then updated in
+  /// place by calls that assign them and replaced by :train. Cleared when a
+  /// declaration is replaced.
+  std::map<std::string, std::unique_ptr<OwnedTensor>> modelValues;
+  /// Stores a copy; false after reporting an error.
+  bool keepModelValue(const std::string &name, const dl_tensor &value);
   /// Compiled expressions by the source of their wrapper (which names the
   /// types of the bound values they take) and the definitions.
   llvm::StringMap<std::unique_ptr<CompiledExpression>> cache;
@@ -432,6 +439,11 @@ bool Repl::define(llvm::StringRef text, llvm::StringRef name) {
   if (!namesDefinedBy(text, name, names))
     return false;
   std::vector<Definition> saved = definitions;
+  bool replaces = llvm::any_of(definitions, [&](const Definition &d) {
+    return llvm::any_of(d.names, [&](const std::string &n) {
+      return llvm::is_contained(names, n);
+    });
+  });
   forget(names); // values are dropped only if the definition is accepted
   bool ok;
   {
@@ -444,6 +456,9 @@ bool Repl::define(llvm::StringRef text, llvm::StringRef name) {
   }
   for (const std::string &n : names)
     values.erase(n);
+  // A model or instance may have changed: parameters start over.
+  if (replaces)
+    modelValues.clear();
   definitions.push_back({text.str(), names});
   cache.clear(); // compiled expressions may use what was redefined
   return true;
@@ -556,6 +571,16 @@ bool Repl::evaluate(llvm::StringRef expression,
   std::vector<dl_tensor> args;
   for (const std::string &name : compiled->argumentNames)
     binder.set(name, values[name].tensor->tensor);
+  // Parameters and state the session holds; the others take their
+  // initializers' values, which the session keeps from now on.
+  const std::vector<dl_value_info> &infos = compiled->entry.signature.args();
+  auto isModelValue = [](const dl_value_info &info) {
+    return info.role == DL_ROLE_PARAM || info.role == DL_ROLE_STATE;
+  };
+  for (const dl_value_info &info : infos)
+    if (isModelValue(info))
+      if (auto it = modelValues.find(info.name); it != modelValues.end())
+        binder.set(info.name, it->second->tensor);
   DriverOptions runOptions;
   runOptions.seed = options.seed;
   llvm::outs().flush();
@@ -563,12 +588,33 @@ bool Repl::evaluate(llvm::StringRef expression,
                    compiled->init, /*allowMissing=*/false) ||
       !binder.arguments(compiled->entryName, compiled->entry, args))
     return false;
+  for (size_t i = 0; i < infos.size() && i < args.size(); ++i)
+    if (isModelValue(infos[i])) {
+      if (!modelValues.count(infos[i].name) &&
+          !keepModelValue(infos[i].name, args[i]))
+        return false;
+      // Calls that assign a parameter write the session's copy.
+      args[i] = modelValues[infos[i].name]->tensor;
+    }
   if (!invoke(compiled->entry, args, results))
     return false;
   if (reportTimes)
     llvm::outs() << "compile " << formatSeconds(compileSeconds)
                  << (cached ? " (cached)" : "") << ", run "
                  << formatSeconds(secondsSince(start)) << "\n";
+  return true;
+}
+
+bool Repl::keepModelValue(const std::string &name, const dl_tensor &value) {
+  auto copy = std::make_unique<OwnedTensor>();
+  if (dl_tensor_alloc(&copy->tensor, value.dtype, value.rank, value.shape) !=
+          DL_OK ||
+      dl_tensor_copy(&copy->tensor, &value) != DL_OK) {
+    llvm::errs() << "error: cannot keep '" << name << "': " << dl_last_error()
+                 << "\n";
+    return false;
+  }
+  modelValues[name] = std::move(copy);
   return true;
 }
 
@@ -933,6 +979,15 @@ bool Repl::trainCommandLine(llvm::StringRef arguments) {
   trainOptions.inputFile = path.str().str();
   // Imports the session resolved from the working folder.
   trainOptions.includeDirs.push_back(".");
+  // Training starts from the session's parameters and leaves its result
+  // there.
+  TrainSessionValues session;
+  for (const auto &[name, value] : modelValues)
+    session.start[name] = &value->tensor;
+  session.trained = [&](const std::string &name, const dl_tensor &value) {
+    (void)keepModelValue(name, value); // reports its error
+  };
+  t.session = &session;
   llvm::outs().flush();
   int status = dl::trainCommand(trainOptions);
   llvm::outs().flush();
@@ -1007,6 +1062,7 @@ bool Repl::command(llvm::StringRef line) {
   if (name == "reset") {
     definitions.clear();
     values.clear();
+    modelValues.clear();
     cache.clear();
     return true;
   }

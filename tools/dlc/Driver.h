@@ -2,7 +2,11 @@
 #ifndef DL_TOOLS_DLC_DRIVER_H
 #define DL_TOOLS_DLC_DRIVER_H
 
+#include "dl/runtime.h"
+
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +21,14 @@ enum class EmitKind {
   Dot,
   /// Files for programs to link (Library.cpp, docs/embedding.md).
   Object, SharedLibrary
+};
+
+/// dl-repl's session (docs/repl.md): a training starts from the values of
+/// `start` that name a parameter or state tensor of its step (others are
+/// ignored) and gives each trained parameter and state tensor to `trained`.
+struct TrainSessionValues {
+  std::map<std::string, const dl_tensor *> start;
+  std::function<void(const std::string &name, const dl_tensor &value)> trained;
 };
 
 /// dlc train and dlc eval (Train.cpp, docs/training.md). Numbers are kept
@@ -34,6 +46,8 @@ struct TrainCommandOptions {
   std::string resume, init, history, plot;
   std::string progress = "auto";
   bool gradNorms = false;
+  /// dl-repl: values to start from and to keep (null for dlc train).
+  TrainSessionValues *session = nullptr;
 };
 
 struct DriverOptions {

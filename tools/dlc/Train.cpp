@@ -723,6 +723,11 @@ int dl::trainCommand(const DriverOptions &options) {
       dl_trainer_load(trainer, o.resume.c_str(), DL_TRAINER_LOAD_RESUME) !=
           DL_OK)
     return fail(llvm::Twine(dl_last_error()));
+  if (o.session && o.init.empty() && o.resume.empty())
+    for (const auto &[name, value] : o.session->start)
+      if (dl_trainer_find(trainer, name.c_str()) &&
+          dl_trainer_set_tensor(trainer, name.c_str(), value) != DL_OK)
+        return fail(llvm::Twine(dl_last_error()));
 
   if (!options.quiet) {
     int64_t n = train.samples();
@@ -757,6 +762,13 @@ int dl::trainCommand(const DriverOptions &options) {
   }
   if (dl_trainer_fit(trainer, nullptr) != DL_OK)
     return fail(llvm::Twine(dl_last_error()));
+  if (o.session)
+    for (size_t i = 0, e = dl_trainer_num_tensors(trainer); i < e; ++i) {
+      dl_role role = dl_trainer_tensor_role(trainer, i);
+      if (role == DL_ROLE_PARAM || role == DL_ROLE_STATE)
+        o.session->trained(dl_trainer_tensor_name(trainer, i),
+                           *dl_trainer_tensor(trainer, i));
+    }
   return 0;
 }
 

@@ -1,8 +1,9 @@
 //===- PrepareInPlaceUpdates.cpp - the dl-prepare-in-place-updates pass ---===//
 //
 // Results marked `dl.updates` become writes into their `dl.inout`
-// argument (bufferization.materialize_in_destination); other arguments are
-// marked read-only for One-Shot Bufferize.
+// argument (bufferization.materialize_in_destination), and other results
+// of the same value copies of it; other arguments are marked read-only for
+// One-Shot Bufferize.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +34,8 @@ BlockArgument argumentNamed(func::FuncOp func, StringRef name) {
 LogicalResult prepare(func::FuncOp func) {
   auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
   llvm::SmallPtrSet<BlockArgument, 8> updated;
+  llvm::SmallPtrSet<Value, 8> written;
+  SmallVector<std::pair<unsigned, BlockArgument>> updates; // result, argument
   for (unsigned i = 0; i < func.getNumResults(); ++i) {
     auto name = func.getResultAttrOfType<StringAttr>(i, dl::attrs::kUpdates);
     if (!name)
@@ -55,9 +58,25 @@ LogicalResult prepare(func::FuncOp func) {
     if (!updated.insert(arg).second)
       return func.emitError() << "'" << name.getValue()
                               << "' is updated twice";
-    OpBuilder builder(returnOp);
+    updates.push_back({i, arg});
+    written.insert(value);
+  }
+  OpBuilder builder(returnOp);
+  // A value both written into an argument and returned (`n = n + 1;
+  // return n`): the result is a copy, made before the write, so that it does
+  // not alias the argument's buffer.
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    Value value = returnOp.getOperand(i);
+    if (func.getResultAttr(i, dl::attrs::kUpdates) || !written.count(value))
+      continue;
+    auto copy = bufferization::AllocTensorOp::create(
+        builder, returnOp.getLoc(), cast<RankedTensorType>(value.getType()),
+        /*dynamicSizes=*/{}, /*copy=*/value);
+    returnOp.setOperand(i, copy.getResult());
+  }
+  for (auto [i, arg] : updates) {
     auto write = bufferization::MaterializeInDestinationOp::create(
-        builder, returnOp.getLoc(), value, arg);
+        builder, returnOp.getLoc(), returnOp.getOperand(i), arg);
     returnOp.setOperand(i, write.getResult());
   }
   for (BlockArgument arg : func.getArguments())
