@@ -50,5 +50,11 @@ for tool in ("pkg-config", "cmake"):
     if shutil.which(tool):
         config.available_features.add(tool)
 
+# The test programs built on a sanitized runtime (dl-model-errors-asan,
+# dl-model-threads) exist.
+for sanitizer in config.dl_sanitizers.split(";"):
+    if sanitizer:
+        config.available_features.add(sanitizer)
+
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")
