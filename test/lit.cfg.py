@@ -54,5 +54,11 @@ for tool in ("pkg-config", "cmake"):
 if shutil.which("dot"):
     config.available_features.add("graphviz")
 
+# The test programs built on a sanitized runtime (dl-model-errors-asan,
+# dl-model-threads) exist.
+for sanitizer in config.dl_sanitizers.split(";"):
+    if sanitizer:
+        config.available_features.add(sanitizer)
+
 if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
     config.available_features.add("ptxas")

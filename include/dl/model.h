@@ -12,6 +12,20 @@
  *   dl_model_invoke(m, "MLP.forward", &x, 1, &y, 1);
  *   dl_model_close(m);
  *
+ * Errors: every function that fails returns a dl_status (or NULL) with a
+ * message in dl_last_error() naming the file, entry point or argument; none
+ * aborts, and a failed call changes none of the caller's memory (but
+ * *out, set to NULL).
+ *
+ * Threads: any number of threads may call dl_model_invoke and the
+ * accessors on one model at once. A call that updates tensors the model
+ * holds (a training step, an entry point that assigns state) runs alone:
+ * it takes the model's lock exclusively, the other calls of such a model
+ * take it shared; models whose entry points update nothing they hold take
+ * no lock. dl_model_load_params and dl_model_close must not run at the same
+ * time as another call on the same model. docs/embedding.md, "Errors" and
+ * "Threads".
+ *
  *===----------------------------------------------------------------------===*/
 #ifndef DL_MODEL_H
 #define DL_MODEL_H
@@ -56,26 +70,32 @@ typedef struct dl_model_manifest {
 typedef struct dl_model dl_model;
 
 /* Loads a library written by `dlc -o model.so` (dlopen) and reads its
- * manifest. Fails with DL_ERROR_IO (cannot load) or DL_ERROR_FORMAT (not a
- * dlc library, another ABI version). */
+ * manifest. `path` is a path: a name without '/' is in the current
+ * directory, never searched for in the library path. Fails with
+ * DL_ERROR_IO (cannot open or load) or DL_ERROR_FORMAT (not a shared
+ * library, not a dlc library, another ABI version); *out is then NULL. */
 DL_EXPORT dl_status dl_model_open(const char *path, dl_model **out);
-/* The same for a model linked into the program (`-o model.o`). */
+/* The same for a model linked into the program (`-o model.o`); the
+ * manifest must outlive the model. */
 DL_EXPORT dl_status dl_model_from_manifest(const dl_model_manifest *manifest,
                                            dl_model **out);
 DL_EXPORT void dl_model_close(dl_model *model);
 
 DL_EXPORT size_t dl_model_num_entries(const dl_model *model);
-/* Entry i: its signature and doc comment. */
+/* Entry i: its signature and doc comment; NULL (with a message) for a null
+ * model or an index out of range. */
 DL_EXPORT const dl_signature *dl_model_signature(const dl_model *model, size_t i);
 DL_EXPORT const char *dl_model_entry_doc(const dl_model *model, size_t i);
-/* The signature of the entry point with this name, or NULL. */
+/* The signature of the entry point with this name, or NULL with a message
+ * that lists the entry points. */
 DL_EXPORT const dl_signature *dl_model_find(const dl_model *model,
                                             const char *name);
 
 /* Reads parameters and state by name from a checkpoint (dl/checkpoint.h)
- * or an .npz archive into the model (replacing embedded ones of the same
- * name). Every tensor must name a parameter or state of some entry point,
- * with its dtype and shape. */
+ * or an .npz archive (told apart by their first bytes) into the model
+ * (replacing embedded ones of the same name). Every tensor must name a
+ * parameter or state of some entry point, with its dtype and shape; on an
+ * error the model is as it was. */
 DL_EXPORT dl_status dl_model_load_params(dl_model *model, const char *path);
 /* Whether argument i of entry `sig` is bound by the model (a parameter or
  * state the model holds), so that dl_model_invoke does not take it. */

@@ -36,23 +36,6 @@ void appendValueName(Message &message, const dl_signature &sig, size_t value) {
     message.append("%s %zu", kind, value < numArgs ? value : value - numArgs);
 }
 
-/// A signature type as the DL language writes it: "f32[B, 4, ?]".
-void appendSignatureType(Message &message, const dl_value_info &info) {
-  message.append("%s", dl_dtype_name(info.dtype));
-  if (info.rank <= 0)
-    return;
-  message.append("[");
-  for (int32_t i = 0; i < info.rank; ++i) {
-    const dl_dim &dim = info.dims[i];
-    const char *separator = i ? ", " : "";
-    if (dim.size >= 0)
-      message.append("%s%lld", separator, static_cast<long long>(dim.size));
-    else
-      message.append("%s%s", separator, dim.symbol ? dim.symbol : "?");
-  }
-  message.append("]");
-}
-
 /// The values of the extent symbols ("B"), bound by the first value (in
 /// argument order, then results) that has them.
 class SymbolTable {
@@ -170,6 +153,10 @@ public:
 private:
   dl_status checkSignature() const;
   dl_status checkArgument(size_t i, const dl_tensor &arg);
+  /// Checks the dtype, rank and extents of a descriptor the caller gives
+  /// for `value` (`prefix` is "" or "the buffer for ").
+  dl_status checkDescriptor(size_t value, const char *prefix,
+                            const dl_tensor &t) const;
   /// A value's name for messages, "argument 'x'" between `prefix` and
   /// `suffix`; only formatted when a check fails, since calls are frequent.
   Message describe(size_t value, const char *prefix = "",
@@ -247,18 +234,29 @@ dl_status CallChecker::mismatch(dl_status status, size_t value,
   return setError(status, "%s", message.str());
 }
 
-dl_status CallChecker::checkArgument(size_t i, const dl_tensor &arg) {
-  if (!isValidDtype(arg.dtype) || arg.rank < 0 || arg.rank > DL_MAX_RANK)
+dl_status CallChecker::checkDescriptor(size_t value, const char *prefix,
+                                       const dl_tensor &t) const {
+  if (!isValidDtype(t.dtype))
     return setError(DL_ERROR_INVALID_ARGUMENT,
-                    "%s: %s has an invalid dtype or rank", entryName(),
-                    describe(i).str());
-  int64_t numel = checkedNumel(arg.rank, arg.shape);
-  if (numel < 0) {
+                    "%s: %s has an invalid dtype (%d)", entryName(),
+                    describe(value, prefix).str(), dtypeCode(t.dtype));
+  if (t.rank < 0 || t.rank > DL_MAX_RANK)
+    return setError(DL_ERROR_INVALID_ARGUMENT,
+                    "%s: %s has rank %d; ranks go from 0 to %d", entryName(),
+                    describe(value, prefix).str(), t.rank, DL_MAX_RANK);
+  if (checkedNumel(t.rank, t.shape) < 0) {
     Message type;
-    appendType(type, arg.dtype, arg.rank, arg.shape);
+    appendType(type, t.dtype, t.rank, t.shape);
     return setError(DL_ERROR_INVALID_ARGUMENT, "%s: %s has an invalid shape %s",
-                    entryName(), describe(i).str(), type.str());
+                    entryName(), describe(value, prefix).str(), type.str());
   }
+  return DL_OK;
+}
+
+dl_status CallChecker::checkArgument(size_t i, const dl_tensor &arg) {
+  if (dl_status status = checkDescriptor(i, "", arg))
+    return status;
+  int64_t numel = checkedNumel(arg.rank, arg.shape);
   const dl_value_info &info = sig.args[i];
   bool shapeAgrees = arg.rank == info.rank && symbols.match(i, arg.shape) < 0;
   if (arg.dtype != info.dtype)
@@ -280,12 +278,19 @@ dl_status CallChecker::checkCallerBuffers(const dl_tensor *results) {
       continue;
     size_t value = size_t(sig.num_args) + i;
     const char *bufferFor = "the buffer for ";
-    if (!isValidDtype(buffer.dtype) || buffer.rank < 0 ||
-        buffer.rank > DL_MAX_RANK ||
-        checkedNumel(buffer.rank, buffer.shape) < 0)
+    if (dl_status status = checkDescriptor(value, bufferFor, buffer))
+      return status;
+    if (hasOverlappingElements(buffer.rank, buffer.shape, buffer.strides)) {
+      Message strides;
+      for (int32_t d = 0; d < buffer.rank; ++d)
+        strides.append("%s%lld", d ? ", " : "",
+                       static_cast<long long>(buffer.strides[d]));
       return setError(DL_ERROR_INVALID_ARGUMENT,
-                      "%s: %s has an invalid dtype, rank or shape", entryName(),
-                      describe(value, bufferFor).str());
+                      "%s: %s has strides [%s], under which elements overlap "
+                      "(dl_tensor_init sets row-major strides)",
+                      entryName(), describe(value, bufferFor).str(),
+                      strides.str());
+    }
     // Only the extents the arguments determine can be checked before the
     // call; checkBufferShape checks the rest afterwards.
     const dl_value_info &info = sig.results[i];

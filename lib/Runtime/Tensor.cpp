@@ -4,6 +4,7 @@
 #include "Allocator.h"
 
 #include <cstring>
+#include <utility>
 
 namespace dlrt {
 
@@ -51,6 +52,36 @@ bool isRowMajor(int32_t rank, const int64_t *shape, const int64_t *strides) {
   return true;
 }
 
+bool hasOverlappingElements(int32_t rank, const int64_t *shape,
+                            const int64_t *strides) {
+  // The dimensions of more than one element by increasing stride (in
+  // magnitude): each stride must step past every offset the smaller ones
+  // reach. 128-bit arithmetic: no product overflows.
+  int32_t order[DL_MAX_RANK];
+  int32_t count = 0;
+  for (int32_t d = 0; d < rank; ++d) {
+    if (shape[d] == 0)
+      return false;
+    if (shape[d] > 1)
+      order[count++] = d;
+  }
+  auto magnitude = [strides](int32_t d) {
+    __int128 stride = strides[d];
+    return stride < 0 ? -stride : stride;
+  };
+  for (int32_t i = 1; i < count; ++i)
+    for (int32_t j = i; j > 0 && magnitude(order[j]) < magnitude(order[j - 1]);
+         --j)
+      std::swap(order[j], order[j - 1]);
+  __int128 reach = 0;
+  for (int32_t i = 0; i < count; ++i) {
+    if (magnitude(order[i]) <= reach)
+      return true;
+    reach += magnitude(order[i]) * (shape[order[i]] - 1);
+  }
+  return false;
+}
+
 void appendType(Message &message, dl_dtype dtype, int32_t rank,
                 const int64_t *shape) {
   message.append("%s", dl_dtype_name(dtype));
@@ -59,6 +90,22 @@ void appendType(Message &message, dl_dtype dtype, int32_t rank,
   message.append("[");
   for (int32_t i = 0; i < rank; ++i)
     message.append(i ? ", %lld" : "%lld", static_cast<long long>(shape[i]));
+  message.append("]");
+}
+
+void appendSignatureType(Message &message, const dl_value_info &info) {
+  message.append("%s", dl_dtype_name(info.dtype));
+  if (info.rank <= 0)
+    return;
+  message.append("[");
+  for (int32_t i = 0; i < info.rank; ++i) {
+    const dl_dim &dim = info.dims[i];
+    const char *separator = i ? ", " : "";
+    if (dim.size >= 0)
+      message.append("%s%lld", separator, static_cast<long long>(dim.size));
+    else
+      message.append("%s%s", separator, dim.symbol ? dim.symbol : "?");
+  }
   message.append("]");
 }
 

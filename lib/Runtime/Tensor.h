@@ -40,9 +40,18 @@ void fillRowMajorStrides(int32_t rank, const int64_t *shape, int64_t *strides);
 /// matter, and an empty shape is contiguous whatever its strides.
 bool isRowMajor(int32_t rank, const int64_t *shape, const int64_t *strides);
 
+/// Whether two elements of a strided view share memory (a stride of 0 for
+/// an extent above 1, strides that interleave). Views without elements do
+/// not overlap.
+bool hasOverlappingElements(int32_t rank, const int64_t *shape,
+                            const int64_t *strides);
+
 /// Appends a type as the DL language writes it: "f32[2, 3]", "i64" (rank 0).
 void appendType(Message &message, dl_dtype dtype, int32_t rank,
                 const int64_t *shape);
+
+/// Appends a signature's type as the DL language writes it: "f32[B, 4, ?]".
+void appendSignatureType(Message &message, const dl_value_info &info);
 
 /// Checks what every function taking a tensor needs: not null, a valid
 /// dtype and rank, an element count that fits. `what` names it in messages.
