@@ -292,6 +292,19 @@ int main(int argc, char **argv) {
     printf("error: %s\n", dl_last_error());
   if (dl_trainer_load(b, argv[1], DL_TRAINER_LOAD_RESUME))
     printf("error: %s\n", dl_last_error());
+  {
+    /* A value set from elsewhere (dl-repl's session). */
+    float five = 5.0f;
+    int64_t oneByOne[2] = {1, 1};
+    dl_tensor value;
+    dl_tensor_init(&value, &five, DL_F32, 2, oneByOne);
+    if (dl_trainer_set_tensor(b, "w", &value) == DL_OK)
+      printf("set: w %.1f\n", *(const float *)dl_trainer_find(b, "w")->data);
+    if (dl_trainer_set_tensor(b, "v", &value))
+      printf("error: %s\n", dl_last_error());
+    if (dl_trainer_set_tensor(b, "w", &wrong))
+      printf("error: %s\n", dl_last_error());
+  }
   dl_trainer_destroy(b);
 
   /* The epoch lines. */
