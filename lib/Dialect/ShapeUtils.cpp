@@ -76,6 +76,14 @@ std::optional<int64_t> staticElementCount(Type type) {
   return shaped.getNumElements();
 }
 
+std::optional<int64_t> staticByteSize(Type type) {
+  std::optional<int64_t> count = staticElementCount(type);
+  if (!count)
+    return std::nullopt;
+  auto shaped = cast<ShapedType>(type);
+  return *count * (((int64_t)shaped.getElementTypeBitWidth() + 7) / 8);
+}
+
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return std::nullopt;

@@ -175,11 +175,11 @@ std::optional<TensorType> Elaborator::inputType(const ast::Param &p,
       type.dims.push_back(spec.dim);
     } else if (spec.kind == DimSpec::Kind::Symbol) {
       if (!frame.symbols.count(spec.name)) {
-        auto size = symbolSizes ? symbolSizes->find(spec.name)
-                                : SymbolSizes::const_iterator();
-        frame.symbols[spec.name] = symbolSizes && size != symbolSizes->end()
-                                       ? Dim::fixed(size->second)
-                                       : Dim::symbol(spec.name);
+        Dim dim = Dim::symbol(spec.name);
+        if (symbolSizes)
+          if (auto it = symbolSizes->find(spec.name); it != symbolSizes->end())
+            dim = Dim::fixed(it->second);
+        frame.symbols[spec.name] = dim;
       }
       type.dims.push_back(frame.symbols[spec.name]);
     } else {

@@ -67,7 +67,11 @@ std::vector<EntryPoint> Frontend::entryPoints() {
   if (!main)
     return result;
   for (const EntryCandidate &c : elaborator->entryCandidates(main))
-    result.push_back({c.name, c.fn->nameRange.Start, c.whyNot, c.fn->doc});
+    result.push_back({c.name, c.fn->nameRange.Start, c.whyNot, c.fn->doc,
+                      c.self    ? c.self->decl->name
+                      : c.model ? c.model->name
+                                : std::string(),
+                      c.self != nullptr});
   return result;
 }
 
@@ -132,7 +136,7 @@ std::optional<LayerTrace> Frontend::traceLayers(llvm::StringRef name,
   mlir::OpBuilder builder(&context);
   LayerTrace trace;
   trace.module = mlir::ModuleOp::create(builder.getUnknownLoc());
-  LayerTracer tracer(trace.calls);
+  LayerTracer tracer(context, trace.calls);
   elaborator->setTracing(&tracer, &sizes);
   bool ok = elaborator->emitEntry(*trace.module, *it);
   elaborator->setTracing(nullptr, nullptr);

@@ -5,34 +5,18 @@
 #include "Elaborator.h"
 
 #include "dl/Dialect/Attributes.h"
+#include "dl/Dialect/ShapeUtils.h"
 
 #include "llvm/ADT/DenseSet.h"
 
 using namespace dl;
 
-static int64_t bytesOf(DType dtype) {
-  switch (dtype) {
-  case DType::F64:
-  case DType::I64:
-    return 8;
-  case DType::F32:
-  case DType::I32:
-    return 4;
-  case DType::Bool:
-    return 1;
-  }
-  return 0;
-}
-
-static void countParams(LayerCall &call, const ModelInstance &instance) {
-  std::vector<const ParamSlot *> slots;
-  instance.collectParams(slots);
-  for (const ParamSlot *slot : slots) {
-    int64_t count = slot->type.staticElementCount().value_or(0);
-    int64_t bytes = count * bytesOf(slot->type.dtype);
-    (slot->isState ? call.state : call.params) += count;
-    (slot->isState ? call.stateBytes : call.paramBytes) += bytes;
-  }
+/// Adds a parameter (or state tensor) of this type to the call's counts.
+static void countParam(LayerCall &call, mlir::Type type, bool isState) {
+  int64_t count = staticElementCount(type).value_or(0);
+  int64_t bytes = staticByteSize(type).value_or(0);
+  (isState ? call.state : call.params) += count;
+  (isState ? call.stateBytes : call.paramBytes) += bytes;
 }
 
 /// The tensors of a value: itself, or those of a tuple or list.
@@ -81,8 +65,12 @@ bool LayerTracer::enter(const ModelInstance &self, llvm::StringRef method,
   call.parent = stack.empty() ? -1 : stack.back();
   call.depth = stack.size();
   call.repeated = !seen.insert(&self).second;
-  if (!call.repeated)
-    countParams(call, self);
+  if (!call.repeated) {
+    std::vector<const ParamSlot *> slots;
+    self.collectParams(slots);
+    for (const ParamSlot *slot : slots)
+      countParam(call, slot->type.toMLIR(&context), slot->isState);
+  }
   for (const Value &arg : args)
     collectTensors(arg, call.inputTypes, call.inputs);
   stack.push_back(calls.size());
@@ -114,17 +102,8 @@ void LayerTracer::finish(mlir::func::FuncOp function) {
     mlir::Value arg = function.getArgument(i);
     live.insert(arg);
     auto role = function.getArgAttrOfType<mlir::StringAttr>(i, attrs::kRole);
-    auto type = llvm::cast<mlir::RankedTensorType>(arg.getType());
-    std::optional<DType> dtype = fromMLIR(type.getElementType());
-    int64_t count = type.hasStaticShape() ? type.getNumElements() : 0;
-    int64_t bytes = dtype ? count * bytesOf(*dtype) : 0;
-    if (role && role.getValue() == "param") {
-      root.params += count;
-      root.paramBytes += bytes;
-    } else if (role && role.getValue() == "state") {
-      root.state += count;
-      root.stateBytes += bytes;
-    }
+    if (role && (role.getValue() == "param" || role.getValue() == "state"))
+      countParam(root, arg.getType(), role.getValue() == "state");
   }
   function.walk([&](mlir::Operation *op) {
     if (op == function.getOperation())

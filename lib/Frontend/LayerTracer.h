@@ -23,7 +23,8 @@ struct ModelInstance;
 
 class LayerTracer : public mlir::OpBuilder::Listener {
 public:
-  explicit LayerTracer(std::vector<LayerCall> &calls) : calls(calls) {}
+  LayerTracer(mlir::MLIRContext &context, std::vector<LayerCall> &calls)
+      : context(context), calls(calls) {}
 
   /// Starts the root call: the entry point `name`, a method of `self`
   /// (null for a top-level function), with its tensor inputs.
@@ -49,6 +50,7 @@ public:
   }
 
 private:
+  mlir::MLIRContext &context;
   std::vector<LayerCall> &calls;
   std::vector<int> stack; // indices of the calls being elaborated
   std::vector<const ModelInstance *> instances; // of the calls on `stack`

@@ -104,8 +104,8 @@ private:
   void writeCall(size_t i, unsigned indent) {
     std::string pad(2 * indent, ' ');
     if (leaf[i]) {
-      os << pad << quoted(node(i)) << " [label=" << quoted(title(trace.calls[i]))
-         << "];\n";
+      os << pad << quoted(node(i))
+         << " [label=" << quoted(title(trace.calls[i])) << "];\n";
       return;
     }
     os << pad << "subgraph " << quoted("cluster_" + std::to_string(i))

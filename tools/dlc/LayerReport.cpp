@@ -12,39 +12,33 @@ std::vector<std::string> dl::reportedEntries(Session &session) {
     return {};
   if (!session.options.entries.empty())
     return session.options.entries;
+  std::vector<const EntryPoint *> chosen;
   std::vector<std::string> valid;
   for (const EntryPoint &e : entries)
-    if (e.whyNot.empty())
+    if (e.whyNot.empty()) {
       valid.push_back(e.name);
+      if (e.name == "main" || llvm::StringRef(e.name).ends_with(".forward"))
+        chosen.push_back(&e);
+    }
   if (valid.empty()) {
     fail(session.options.inputFile +
          " has no entry point (a function whose parameters all have tensor "
          "types)");
     return {};
   }
-  std::vector<std::string> chosen;
-  for (const std::string &name : valid)
-    if (name == "main" || llvm::StringRef(name).ends_with(".forward"))
-      chosen.push_back(name);
   if (chosen.empty())
     return valid;
   // `net.forward` shows `Classifier.forward` with its instance's names:
   // drop the model's method when an instance of it has one.
-  std::vector<std::pair<std::string, std::string>> instanceMethods;
-  for (const std::string &name : chosen) {
-    std::optional<LayerTrace> trace = session.frontend.traceLayers(name);
-    if (!trace)
-      return {};
-    const LayerCall &root = trace->calls.front();
-    if (!root.model.empty() && root.name != root.model)
-      instanceMethods.push_back({root.model, root.method});
-  }
   std::vector<std::string> kept;
-  for (const std::string &name : chosen) {
-    auto [owner, method] = llvm::StringRef(name).rsplit('.');
-    if (!llvm::is_contained(instanceMethods,
-                            std::make_pair(owner.str(), method.str())))
-      kept.push_back(name);
+  for (const EntryPoint *e : chosen) {
+    bool shownByInstance =
+        !e->ofInstance && !e->model.empty() &&
+        llvm::any_of(chosen, [&](const EntryPoint *other) {
+          return other->ofInstance && other->model == e->model;
+        });
+    if (!shownByInstance)
+      kept.push_back(e->name);
   }
   return kept;
 }

@@ -32,15 +32,6 @@ struct Flops {
   }
 };
 
-/// Bytes of a tensor type with a static shape; std::nullopt otherwise.
-std::optional<int64_t> bytesOf(mlir::Type type) {
-  auto shaped = llvm::dyn_cast<mlir::RankedTensorType>(type);
-  if (!shaped || !shaped.hasStaticShape())
-    return std::nullopt;
-  return shaped.getNumElements() *
-         (((int64_t)shaped.getElementTypeBitWidth() + 7) / 8);
-}
-
 std::string formatBytes(int64_t bytes) {
   const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = bytes;
@@ -75,13 +66,14 @@ Memory measureMemory(const LayerTrace &trace) {
     auto role = function.getArgAttrOfType<mlir::StringAttr>(i, attrs::kRole);
     if (!role || role.getValue() != "input")
       continue;
-    std::optional<int64_t> bytes = bytesOf(function.getArgument(i).getType());
+    std::optional<int64_t> bytes =
+        staticByteSize(function.getArgument(i).getType());
     memory.partial |= !bytes;
     memory.inputs += bytes.value_or(0);
   }
   for (mlir::Value output : trace.calls.front().outputs) {
     std::optional<int64_t> bytes =
-        output ? bytesOf(output.getType()) : std::nullopt;
+        output ? staticByteSize(output.getType()) : std::nullopt;
     memory.partial |= !bytes;
     memory.outputs += bytes.value_or(0);
   }
@@ -99,7 +91,7 @@ Memory measureMemory(const LayerTrace &trace) {
   for (mlir::Operation &op : body) {
     int64_t freedNow = 0;
     for (mlir::Value result : op.getResults()) {
-      std::optional<int64_t> bytes = bytesOf(result.getType());
+      std::optional<int64_t> bytes = staticByteSize(result.getType());
       memory.partial |= !bytes && llvm::isa<mlir::ShapedType>(result.getType());
       live += bytes.value_or(0);
       memory.total += bytes.value_or(0);
@@ -108,7 +100,7 @@ Memory measureMemory(const LayerTrace &trace) {
     }
     memory.peak = std::max(memory.peak, live);
     for (mlir::Value value : dyingAt.lookup(&op))
-      live -= bytesOf(value.getType()).value_or(0);
+      live -= staticByteSize(value.getType()).value_or(0);
     live -= freedNow;
   }
   return memory;
@@ -219,7 +211,8 @@ bool summarize(Session &session, llvm::StringRef entry, int64_t batch,
                     : "." + call.method) +
                ")";
     row.output = formatTypes(shown.calls[i].outputTypes);
-    row.params = call.repeated ? "shared" : withSeparators(call.params + call.state);
+    row.params = call.repeated ? std::string("shared")
+                               : withSeparators(call.params + call.state);
     row.flops = formatFlops(flops[i]);
     rows.push_back(row);
   }

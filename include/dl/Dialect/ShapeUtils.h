@@ -27,6 +27,8 @@ std::string formatType(mlir::Type type);
 /// The number of elements of a shaped type with a static shape, else
 /// std::nullopt.
 std::optional<int64_t> staticElementCount(mlir::Type type);
+/// Its size in bytes (an element takes whole bytes: i1 takes 1).
+std::optional<int64_t> staticByteSize(mlir::Type type);
 
 /// Normalizes an axis in [-rank, rank) to [0, rank), or std::nullopt.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);

@@ -35,6 +35,11 @@ struct EntryPoint {
   llvm::SMLoc loc;
   std::string whyNot; // empty when it can be compiled as an entry point
   std::string doc;
+  /// A method's model ("Classifier" for Classifier.forward and for
+  /// net.forward with `let net = Classifier()`); empty for a function.
+  std::string model;
+  /// A method of a top-level instance (net.forward), not of its model.
+  bool ofInstance = false;
 };
 
 class Frontend {
